@@ -1,0 +1,17 @@
+import { createTrainingActivities } from './jobs/training.js';
+import { createLlmQueueActivities } from './llm-queue.js';
+import { createStageActivities } from './stages/index.js';
+
+/** Activities by task queue: one process may serve all three queues, or each its own. */
+export function createActivities() {
+  return {
+    orchestration: createStageActivities(),
+    llm: createLlmQueueActivities(),
+    gpuJobs: createTrainingActivities(),
+  };
+}
+
+export type OrchestrationActivities = ReturnType<typeof createStageActivities>;
+export type LlmActivities = ReturnType<typeof createLlmQueueActivities>;
+export type GpuActivities = ReturnType<typeof createTrainingActivities>;
+export type { TrainingJobInput, TrainingJobOutput } from './jobs/training.js';

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Where a batch keeps its progress: one part file per shard of consecutive input lines, and a
+ * marker holding the part's ArtifactRef, written after the part (so a marker means a whole part).
+ * The parts folder is named by a tag of everything that shapes the results, so a rerun with
+ * other inputs under the same outKey never picks up stale parts.
+ */
+
+/** Large batches use shards of MAX_SHARD; small ones smaller shards, so a crash loses little. */
+const MAX_SHARD = 1000;
+const MIN_SHARD = 100;
+
+export function shardSizeFor(count: number): number {
+  return Math.min(MAX_SHARD, Math.max(MIN_SHARD, Math.ceil(count / 500)));
+}
+
+export function runTag(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+export function partsPrefix(outKey: string, tag: string): string {
+  return `${outKey}/parts/${tag}/`;
+}
+
+const pad = (shard: number): string => String(shard).padStart(6, '0');
+
+export function partKey(prefix: string, shard: number): string {
+  return `${prefix}${pad(shard)}.jsonl`;
+}
+
+export function markerKey(prefix: string, shard: number): string {
+  return `${prefix}${pad(shard)}.ref.json`;
+}
+
+/** The shards whose marker is among keys. */
+export function writtenShards(keys: string[], prefix: string): Set<number> {
+  const done = new Set<number>();
+  for (const key of keys) {
+    const m = /^(\d+)\.ref\.json$/.exec(key.slice(prefix.length));
+    if (key.startsWith(prefix) && m) done.add(Number(m[1]));
+  }
+  return done;
+}
+
+/** Heartbeat details: every shard before `shard` is written; `offset` is its first line (0-based). */
+export const Progress = z.object({
+  shard: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+});
+export type Progress = z.infer<typeof Progress>;

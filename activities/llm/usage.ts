@@ -1,0 +1,35 @@
+import type { Endpoint } from '../../schemas/config.js';
+import type { LlmResult } from './records.js';
+import type { LlmUsage } from './types.js';
+
+export function emptyUsage(): LlmUsage {
+  return {
+    requests: 0,
+    ok: 0,
+    invalid: 0,
+    failed: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    retries: 0,
+  };
+}
+
+/** Adds one result line to the tally (cost is priced once at the end: see priced). */
+export function tallyResult(u: LlmUsage, r: LlmResult): void {
+  u.requests += 1;
+  if (!r.ok) u.failed += 1;
+  else if (r.invalid?.some((reason) => reason !== '')) u.invalid += 1;
+  else u.ok += 1;
+  u.promptTokens += r.usage.prompt_tokens;
+  u.completionTokens += r.usage.completion_tokens;
+  u.retries += Math.max(0, r.attempts - 1);
+}
+
+export function priced(u: LlmUsage, endpoint: Endpoint): LlmUsage {
+  const costUsd =
+    (u.promptTokens * endpoint.pricePerMillionInputTokens +
+      u.completionTokens * endpoint.pricePerMillionOutputTokens) /
+    1e6;
+  return { ...u, costUsd };
+}

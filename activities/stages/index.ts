@@ -1,0 +1,160 @@
+import type { ArtifactRef } from '../../schemas/artifact.js';
+import type { StagesConfig, StoreConfig } from '../../schemas/config.js';
+import { cachedStep } from '../cache.js';
+import { storeFor } from '../stores.js';
+import type { ArtifactStore } from '../storage/store.js';
+import * as data from './data-steps.js';
+import { ingestProblems } from './ingest.js';
+import { collectLanes, renderLanes, type RenderedLane } from './llm-step.js';
+import { PROMPT_VERSIONS, llmStep } from './registry.js';
+
+/**
+ * The orchestration queue's activities: light data steps around the LLM and GPU work. Each takes
+ * the run's store config (no secrets: credentials come from the worker's environment) and is
+ * cached by content, so a retry or a re-run returns the recorded output without redoing it.
+ */
+
+interface WithStore {
+  store: StoreConfig;
+}
+
+function records(store: ArtifactStore, ref: ArtifactRef): AsyncIterable<unknown> {
+  return store.readJsonl(ref);
+}
+
+/** Runs a data step through the cache; the step's output object is returned with `cached`. */
+async function cached<O>(
+  input: WithStore,
+  step: string,
+  params: unknown,
+  inputs: (ArtifactRef | undefined)[],
+  produce: (store: ArtifactStore, prefix: string) => Promise<O>,
+): Promise<O & { cached: boolean }> {
+  const store = storeFor(input.store);
+  const r = await cachedStep(store, { step, params, inputs }, (prefix) => produce(store, prefix));
+  return { ...r.output, cached: r.cached };
+}
+
+export interface LlmStepInput extends WithStore {
+  step: string;
+  input: ArtifactRef;
+  params: unknown;
+}
+
+export function createStageActivities() {
+  return {
+    async ingest(input: WithStore & { uri: string; name: string }) {
+      return ingestProblems(storeFor(input.store), input.uri, input.name);
+    },
+
+    async renderLlmStep(
+      input: LlmStepInput,
+    ): Promise<{ lanes: RenderedLane[]; parser?: string; cached: boolean }> {
+      const def = llmStep(input.step);
+      const r = await cached(
+        input,
+        `render-${def.name}`,
+        { params: input.params, version: def.version, prompts: PROMPT_VERSIONS },
+        [input.input],
+        async (store, prefix) => ({
+          lanes: await renderLanes(store, def, () => records(store, input.input), input.params, prefix),
+        }),
+      );
+      return { ...r, parser: def.parser };
+    },
+
+    async collectLlmStep(input: LlmStepInput & { results: ArtifactRef[] }) {
+      const def = llmStep(input.step);
+      return cached(
+        input,
+        `collect-${def.name}`,
+        { params: input.params, version: def.version },
+        [input.input, ...input.results],
+        (store, prefix) =>
+          collectLanes(
+            store,
+            def,
+            records(store, input.input),
+            input.results,
+            input.params,
+            `${prefix}/${def.name}.jsonl`,
+          ),
+      );
+    },
+
+    async buildAccuracyLog(input: WithStore & { assessed: ArtifactRef }) {
+      return cached(input, 'accuracy-log', {}, [input.assessed], (store, prefix) =>
+        data.buildAccuracyLog(store, input.assessed, prefix),
+      );
+    },
+
+    async detectWeakness(
+      input: WithStore & {
+        accuracyLog: ArtifactRef;
+        problems: ArtifactRef;
+        weakness: StagesConfig['weakness'];
+      },
+    ) {
+      return cached(input, 'weakness', input.weakness, [input.accuracyLog, input.problems], (store, prefix) =>
+        data.detectWeakness(store, input.accuracyLog, input.problems, input.weakness, prefix),
+      );
+    },
+
+    async conceptTexts(input: WithStore & { conceptSets: ArtifactRef }) {
+      return cached(input, 'concept-texts', {}, [input.conceptSets], (store, prefix) =>
+        data.conceptTexts(store, input.conceptSets, prefix),
+      );
+    },
+
+    async sampleConcepts(
+      input: WithStore & {
+        conceptSets: ArtifactRef;
+        vectors: ArtifactRef;
+        failuresByCategory: Record<string, number>;
+        sizeByCategory: Record<string, number>;
+        sampler: StagesConfig['sampler'];
+        seed: number;
+      },
+    ) {
+      const { store: _s, conceptSets, vectors, ...params } = input;
+      return cached(input, 'sample-concepts', params, [conceptSets, vectors], (store, prefix) =>
+        data.sampleConcepts(store, input, prefix),
+      );
+    },
+
+    async dedupAndDecontaminate(
+      input: WithStore & { synthetic: ArtifactRef; against: ArtifactRef[]; seed: number },
+    ) {
+      return cached(
+        input,
+        'dedup',
+        { seed: input.seed },
+        [input.synthetic, ...input.against],
+        (store, prefix) => data.dedupAndDecontaminate(store, input, prefix),
+      );
+    },
+
+    async selectGoldAnswers(
+      input: WithStore & { judged: ArtifactRef; members: string[]; eloK: number; eloWeight: number },
+    ) {
+      const { store: _s, judged, ...params } = input;
+      return cached(input, 'gold', params, [judged], (store, prefix) =>
+        data.selectGoldAnswers(store, input, prefix),
+      );
+    },
+
+    async mergeTrainSet(input: WithStore & { original: ArtifactRef; synthetic: ArtifactRef[] }) {
+      return cached(input, 'merge-train', {}, [input.original, ...input.synthetic], (store, prefix) =>
+        data.mergeTrainSet(store, input, prefix),
+      );
+    },
+
+    async summariseEvaluation(
+      input: WithStore & { records: ArtifactRef[]; checkpoint: string; samples: number; simulated: boolean },
+    ) {
+      return data.summariseEvaluation(storeFor(input.store), input);
+    },
+  };
+}
+
+export type StageActivities = ReturnType<typeof createStageActivities>;

@@ -1,0 +1,97 @@
+import cliProgress from 'cli-progress';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startSimulator } from '../infra/simulator/server.js';
+import { RunConfig } from '../schemas/config.js';
+import { createLogger, installRuntimeLogger } from '../workers/logger.js';
+import { startWorkers } from '../workers/run.js';
+import type { Settings } from '../workers/settings.js';
+import { connectClient, workflowUiUrl } from './client.js';
+import { demoConfig } from './demo-config.js';
+import { fullReport, stageLine } from './report.js';
+import { startRun, watchRun } from './run.js';
+
+/** Stages a run is expected to have, for the progress bar (DPO may stop early). */
+function expectedStages(c: RunConfig): number {
+  const perRound = 2 + 3 + 2 * c.stages.dpo.rounds + (c.stages.augmentedRl.enabled ? 2 : 1);
+  return 4 + c.rounds * perRound;
+}
+
+/**
+ * The one-command demo: the simulator stands in for every model and GPU; Temporal, the store,
+ * the workers and the training-job processes are real. Prints each stage as it finishes and ends
+ * with the accuracy table.
+ */
+export async function runDemo(opts: {
+  settings: Settings;
+  dir: string;
+  s3: boolean;
+  rounds: number;
+}): Promise<void> {
+  const dir = resolve(opts.dir);
+  const simHome = join(dir, 'sim');
+  process.env.DRILL_SIM_HOME = simHome; // the simulated trainer jobs inherit it
+  const sim = await startSimulator({ port: 0, home: simHome });
+  const logger = createLogger(process.env.DRILL_LOG_LEVEL ?? 'warn');
+  installRuntimeLogger(logger);
+  const workers = await startWorkers({
+    settings: opts.settings,
+    queues: ['orchestration', 'llm', 'gpuJobs'],
+    logger,
+  });
+  const { client, close } = await connectClient(opts.settings);
+  try {
+    const runId = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
+    const store = opts.s3
+      ? ({
+          kind: 's3',
+          bucket: process.env.DRILL_S3_BUCKET ?? 'drillmaster',
+          endpoint: process.env.DRILL_S3_ENDPOINT,
+        } as const)
+      : undefined;
+    const config = RunConfig.parse(
+      await demoConfig({
+        dir,
+        runId,
+        simulatorUrl: sim.url,
+        rounds: opts.rounds,
+        ...(store ? { store } : {}),
+      }),
+    );
+    const runFile = join(dir, 'run.json');
+    await writeFile(runFile, JSON.stringify({ config }, null, 2));
+    console.log(
+      `drillmaster demo — simulator at ${sim.url} stands in for every model and GPU (all figures SIMULATED)`,
+    );
+    console.log(`run ${runId}: config ${runFile}`);
+    console.log(`Temporal UI: ${workflowUiUrl(opts.settings, runId)}`);
+    await startRun(client, config, opts.settings.queuePrefix);
+
+    const bars = new cliProgress.MultiBar(
+      {
+        format: ' {bar} {value}/{total} stages | {stage}',
+        hideCursor: true,
+        clearOnComplete: true,
+        noTTYOutput: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    const bar = bars.create(expectedStages(config), 0, { stage: 'starting' });
+    const status = await watchRun(client, runId, (s, st) => {
+      bars.log(`${stageLine(s)}\n`);
+      if (st.stages.length > bar.getTotal()) bar.setTotal(st.stages.length);
+      bar.update(st.stages.length, { stage: st.stage ?? 'done' });
+    });
+    bar.update(bar.getTotal(), { stage: 'done' });
+    bars.stop();
+    console.log(`\n${fullReport(status)}\n`);
+    console.log(
+      `final checkpoint: ${status.checkpoint} — Temporal UI: ${workflowUiUrl(opts.settings, runId)}`,
+    );
+  } finally {
+    await close();
+    workers.shutdown();
+    await workers.done;
+    await sim.close();
+  }
+}

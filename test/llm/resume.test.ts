@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createLlmActivities } from '../../activities/llm/index.js';
+import type { ArtifactStore } from '../../activities/storage/store.js';
+import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
+import { chatRequests, endpoint, FAST, readAll, tempStore } from './helpers.js';
+
+let store: ArtifactStore;
+let cleanup: () => Promise<void>;
+let home: string;
+let sim: Simulator;
+before(async () => {
+  ({ store, cleanup } = await tempStore());
+  home = await mkdtemp(join(tmpdir(), 'drill-sim-'));
+  sim = await startSimulator({
+    home,
+    seed: 3,
+    latencyMs: 5,
+    faults: { rate429: 0.05, retryAfterSeconds: 0 },
+  });
+});
+after(async () => {
+  await sim.close();
+  await cleanup();
+  await rm(home, { recursive: true, force: true });
+});
+
+const SHARD = 50;
+const N = 600;
+
+test('cancelled mid-batch and retried from the heartbeat, no written request is sent again', async () => {
+  const requests = await store.writeJsonl('resume/req.jsonl', chatRequests(N), 'LlmRequest');
+  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const input = {
+    stage: 'test/resume',
+    role: 'student',
+    endpointName: 'sim',
+    endpoint: endpoint([sim.url], { model: 'sim-base', maxConcurrency: 8 }),
+    requests,
+    outKey: 'resume/out',
+  };
+
+  // First attempt: cancelled (as a worker losing the activity would be) once 4 shards are durable.
+  const first = new MockActivityEnvironment();
+  let last: { shard: number; offset: number } | undefined;
+  first.on('heartbeat', (details: { shard: number; offset: number }) => {
+    last = details;
+    if (details.shard >= 4) first.cancel();
+  });
+  await assert.rejects(first.run(acts.llmBatch, input), CancelledFailure);
+  assert.ok(last && last.shard >= 4 && last.offset === last.shard * SHARD, JSON.stringify(last));
+  const sentBefore = sim.received();
+  const parts = (await store.list('resume/out/parts/')).filter((k) => k.endsWith('.ref.json'));
+  const writtenShards = parts.map((k) => Number(/(\d+)\.ref\.json$/.exec(k)![1]));
+  assert.ok(
+    writtenShards.length >= 4 && writtenShards.length < N / SHARD,
+    `${writtenShards.length} shards written`,
+  );
+
+  // Second attempt: Temporal hands it the last heartbeat.
+  const second = new MockActivityEnvironment({ heartbeatDetails: last });
+  const out = await second.run(acts.llmBatch, input);
+
+  const results = await readAll(store, out.results);
+  assert.deepEqual(
+    results.map((r) => r.custom_id),
+    Array.from({ length: N }, (_, i) => `q${i}`),
+  );
+  assert.ok(results.every((r) => r.ok));
+  assert.equal(out.usage.requests, N);
+  const sentAfter = sim.received();
+  for (const shard of writtenShards) {
+    for (let i = shard * SHARD; i < (shard + 1) * SHARD; i++) {
+      assert.equal(
+        sentAfter.get(`q${i}`),
+        sentBefore.get(`q${i}`),
+        `q${i} of written shard ${shard} was sent again`,
+      );
+    }
+  }
+  // Only what was in flight or in an unwritten shard went out twice.
+  const resent = [...sentBefore.keys()].filter((id) => sentAfter.get(id)! > sentBefore.get(id)!);
+  assert.ok(resent.length <= 2 * SHARD + 2 * 8, `${resent.length} re-sent`);
+});
+
+test('a finished batch run again sends nothing and returns the same artifact', async () => {
+  const requests = await store.writeJsonl('again/req.jsonl', chatRequests(120), 'LlmRequest');
+  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const input = {
+    stage: 'test/again',
+    role: 'student',
+    endpointName: 'sim',
+    endpoint: endpoint([sim.url], { model: 'sim-base' }),
+    requests,
+    outKey: 'again/out',
+  };
+  const first = await new MockActivityEnvironment().run(acts.llmBatch, input);
+  const calls = sim.totalRequests();
+  const second = await new MockActivityEnvironment().run(acts.llmBatch, input);
+  assert.equal(sim.totalRequests(), calls);
+  assert.deepEqual(second, first);
+});
+
+test('the same outKey with other requests does not reuse the old parts', async () => {
+  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const input = {
+    stage: 'test/reuse',
+    role: 'student',
+    endpointName: 'sim',
+    endpoint: endpoint([sim.url], { model: 'sim-base' }),
+    outKey: 'reuse/out',
+  };
+  const a = await store.writeJsonl('reuse/a.jsonl', chatRequests(60), 'LlmRequest');
+  const b = await store.writeJsonl(
+    'reuse/b.jsonl',
+    chatRequests(60, (i) => `Name a prime above ${i}.`),
+    'LlmRequest',
+  );
+  await new MockActivityEnvironment().run(acts.llmBatch, { ...input, requests: a });
+  const calls = sim.totalRequests();
+  const out = await new MockActivityEnvironment().run(acts.llmBatch, { ...input, requests: b });
+  assert.ok(sim.totalRequests() - calls >= 60);
+  assert.equal(out.usage.requests, 60);
+});

@@ -1,0 +1,78 @@
+import {
+  DefaultLogger,
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import type pino from 'pino';
+import { createActivities } from '../activities/index.js';
+import { taskQueues, type TaskQueueName } from '../workflows/contract.js';
+import type { Settings } from './settings.js';
+
+const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Slots per queue: LLM batches are I/O-bound and concurrent inside; GPU activities only poll. */
+const SLOTS: Record<TaskQueueName, number> = { orchestration: 8, llm: 16, gpuJobs: 32 };
+
+export async function buildWorkflowBundle(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: new DefaultLogger('WARN') });
+}
+
+export interface RunningWorkers {
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * Starts one Worker per requested queue on one connection. The orchestration worker also hosts
+ * the workflows. The same code serves one process with all queues or one process per queue.
+ */
+export async function startWorkers(opts: {
+  settings: Settings;
+  queues: TaskQueueName[];
+  logger: pino.Logger;
+  bundle?: WorkflowBundle;
+}): Promise<RunningWorkers> {
+  const connection = await NativeConnection.connect({ address: opts.settings.temporalAddress });
+  const activities = createActivities();
+  const workers: Worker[] = [];
+  try {
+    const names = taskQueues(opts.settings.queuePrefix);
+    for (const q of opts.queues) {
+      const taskQueue = names[q];
+      const hostsWorkflows = q === 'orchestration';
+      const bundle = hostsWorkflows
+        ? (opts.bundle ??
+          (opts.settings.workflowBundle
+            ? { codePath: opts.settings.workflowBundle }
+            : await buildWorkflowBundle()))
+        : undefined;
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace: opts.settings.namespace,
+          taskQueue,
+          activities: activities[q],
+          ...(bundle ? { workflowBundle: bundle } : {}),
+          maxConcurrentActivityTaskExecutions: SLOTS[q],
+        }),
+      );
+      opts.logger.info({ taskQueue, workflows: hostsWorkflows }, 'worker ready');
+    }
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(
+    () => connection.close(),
+    async (err) => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await connection.close();
+      throw err;
+    },
+  );
+  return { done, shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()) };
+}

@@ -1,0 +1,7 @@
+/** The workflow bundle's entry: the parent loop and one child workflow type per stage. */
+export { trainingLoop } from './training-loop.js';
+export { ingestStage } from './stages/ingest.js';
+export { rlStage, sftStage, dpoStage, assessStage } from './stages/training.js';
+export { weaknessStage, synthesisStage } from './stages/synthesis.js';
+export { goldStage } from './stages/gold.js';
+export { evaluationStage } from './stages/evaluation.js';

@@ -1,0 +1,98 @@
+import type { ArtifactRef } from '../schemas/artifact.js';
+import type { RunConfig } from '../schemas/config.js';
+import type { LlmUsageTotals, StageRecord } from './contract.js';
+import { stageWorkflowId } from './contract.js';
+import { llm, orchestration } from './proxies.js';
+
+/** What every stage child workflow is given: where it stands in the run and the parsed config. */
+export interface StageContext {
+  runId: string;
+  round: number;
+  /** The stage's name in its workflow ID, e.g. `sft`, `dpo-2`, `evaluation.sft`. */
+  stage: string;
+  config: RunConfig;
+}
+
+export const emptyUsage = (): LlmUsageTotals => ({
+  requests: 0,
+  ok: 0,
+  invalid: 0,
+  failed: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  costUsd: 0,
+});
+
+export function addUsage(into: LlmUsageTotals, u: LlmUsageTotals): LlmUsageTotals {
+  for (const k of Object.keys(into) as (keyof LlmUsageTotals)[]) into[k] += u[k];
+  return into;
+}
+
+export function stageRecord(
+  ctx: StageContext,
+  fields: Omit<StageRecord, 'round' | 'stage' | 'workflowId'>,
+): StageRecord {
+  return {
+    round: ctx.round,
+    stage: ctx.stage,
+    workflowId: stageWorkflowId(ctx.runId, ctx.round, ctx.stage),
+    ...fields,
+  };
+}
+
+/** A lane of an LLM step: which role's endpoint answers it, and which model (the student's checkpoint). */
+export interface Lane {
+  role: string;
+  endpointName: string;
+  model?: string;
+}
+
+/** The student lane: the student endpoint, asked for the current checkpoint by name. */
+export function studentLane(config: RunConfig, checkpoint: string): Lane {
+  return { role: 'student', endpointName: config.roles.student, model: checkpoint };
+}
+
+export interface LlmStepOutcome {
+  output: ArtifactRef;
+  counts: Record<string, number>;
+  usage: LlmUsageTotals;
+}
+
+/** Render → one batch per lane (in parallel) → collect. Only artifact references cross here. */
+export async function runLlmStep(
+  ctx: StageContext,
+  step: string,
+  input: ArtifactRef,
+  params: unknown,
+  lanes: Lane[],
+): Promise<LlmStepOutcome> {
+  const store = ctx.config.store;
+  const rendered = await orchestration().renderLlmStep({ store, step, input, params });
+  const calls = await Promise.all(
+    rendered.lanes.map((l) => {
+      const lane = lanes[l.lane];
+      if (!lane)
+        throw new Error(`step ${step} rendered lane ${l.lane} but only ${lanes.length} lanes were given`);
+      return llm().llmCall({
+        store,
+        stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/${step}`,
+        role: lane.role,
+        endpointName: lane.endpointName,
+        endpoint: ctx.config.endpoints[lane.endpointName]!,
+        model: lane.model,
+        requests: l.requests,
+        parser: rendered.parser,
+      });
+    }),
+  );
+  const collected = await orchestration().collectLlmStep({
+    store,
+    step,
+    input,
+    params,
+    results: calls.map((c) => c.results),
+  });
+  const usage = emptyUsage();
+  for (const c of calls) addUsage(usage, c.usage);
+  return { output: collected.output, counts: collected.counts, usage };
+}

@@ -1,0 +1,53 @@
+import type { ArtifactRef } from '../../schemas/artifact.js';
+import type { Checkpoint } from '../../schemas/records.js';
+import type { EvalSummary, StageRecord } from '../contract.js';
+import { orchestration } from '../proxies.js';
+import {
+  addUsage,
+  emptyUsage,
+  runLlmStep,
+  stageRecord,
+  studentLane,
+  type StageContext,
+} from '../stage-context.js';
+
+/** k samples per benchmark problem from the checkpoint: Avg@k, Pass@k, maj@k per benchmark and category. */
+export async function evaluationStage(input: {
+  ctx: StageContext;
+  checkpoint: Checkpoint;
+  benchmarks: { name: string; problems: ArtifactRef }[];
+}): Promise<{ eval: EvalSummary; record: StageRecord }> {
+  const { ctx, checkpoint } = input;
+  const { evaluation } = ctx.config.stages;
+  const usage = emptyUsage();
+  const records: ArtifactRef[] = [];
+  for (const b of input.benchmarks) {
+    const r = await runLlmStep(
+      ctx,
+      'evaluate',
+      b.problems,
+      { n: evaluation.samples, temperature: evaluation.temperature, benchmark: b.name },
+      [studentLane(ctx.config, checkpoint.name)],
+    );
+    addUsage(usage, r.usage);
+    records.push(r.output);
+  }
+  const summary = await orchestration().summariseEvaluation({
+    store: ctx.config.store,
+    records,
+    checkpoint: checkpoint.name,
+    samples: evaluation.samples,
+    simulated: checkpoint.simulated || (ctx.config.endpoints[ctx.config.roles.student]!.simulated ?? false),
+  });
+  return {
+    eval: summary,
+    record: stageRecord(ctx, {
+      cached: false,
+      counts: { problems: summary.overall.problems },
+      checkpoint: checkpoint.name,
+      eval: summary,
+      llm: usage,
+      simulated: summary.simulated,
+    }),
+  };
+}

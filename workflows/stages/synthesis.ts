@@ -1,0 +1,180 @@
+import { setCurrentDetails } from '@temporalio/workflow';
+import type { ArtifactRef } from '../../schemas/artifact.js';
+import type { Checkpoint } from '../../schemas/records.js';
+import type { StageRecord } from '../contract.js';
+import { llm, orchestration } from '../proxies.js';
+import {
+  addUsage,
+  emptyUsage,
+  runLlmStep,
+  stageRecord,
+  studentLane,
+  type StageContext,
+} from '../stage-context.js';
+
+/** SwS stage B: which training problems the policy keeps failing, per category. */
+export async function weaknessStage(input: {
+  ctx: StageContext;
+  accuracyLog: ArtifactRef;
+  trainSet: ArtifactRef;
+}) {
+  const { ctx } = input;
+  const w = await orchestration().detectWeakness({
+    store: ctx.config.store,
+    accuracyLog: input.accuracyLog,
+    problems: input.trainSet,
+    weakness: ctx.config.stages.weakness,
+  });
+  const counts: Record<string, number> = { ...w.counts };
+  for (const [cat, n] of Object.entries(w.failuresByCategory)) counts[`failed ${cat}`] = n;
+  return {
+    failed: w.failed,
+    failuresByCategory: w.failuresByCategory,
+    sizeByCategory: w.sizeByCategory,
+    record: stageRecord(ctx, { cached: w.cached, counts }),
+  };
+}
+
+export interface SynthesisInput {
+  ctx: StageContext;
+  failed: ArtifactRef;
+  failuresByCategory: Record<string, number>;
+  sizeByCategory: Record<string, number>;
+  checkpoint: Checkpoint;
+  /** Everything synthetic problems must not overlap: benchmarks and the training set. */
+  against: ArtifactRef[];
+}
+
+export interface SynthesisResult {
+  synthetic: ArtifactRef;
+  funnel: Record<string, number>;
+  record: StageRecord;
+}
+
+/**
+ * SwS stages C–I: concepts of the failed problems → embeddings → concept lists (budget ∝ failure
+ * ratio) → problems → two judges → labeller's self-consistent answers → the policy's accuracy
+ * band → near-duplicate removal and decontamination. The funnel counts each step's survivors.
+ */
+export async function synthesisStage(input: SynthesisInput): Promise<SynthesisResult> {
+  const { ctx } = input;
+  const { config } = ctx;
+  const s = config.stages;
+  const store = config.store;
+  const usage = emptyUsage();
+  const counts: Record<string, number> = {};
+  const track = (step: string, r: { usage: typeof usage; counts: Record<string, number> }) => {
+    addUsage(usage, r.usage);
+    for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
+  };
+
+  setCurrentDetails('extracting concepts from failed problems');
+  const concepts = await runLlmStep(
+    ctx,
+    'concepts',
+    input.failed,
+    { k: s.concepts.perProblem, temperature: s.concepts.temperature },
+    [{ role: 'conceptExtractor', endpointName: config.roles.conceptExtractor }],
+  );
+  track('concepts', concepts);
+
+  setCurrentDetails('embedding concepts');
+  const texts = await orchestration().conceptTexts({ store, conceptSets: concepts.output });
+  const embedded = await llm().embedCall({
+    store,
+    stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/embed`,
+    role: 'embedder',
+    endpointName: config.roles.embedder,
+    endpoint: config.endpoints[config.roles.embedder]!,
+    inputs: texts.texts,
+  });
+  addUsage(usage, embedded.usage);
+
+  setCurrentDetails('sampling concept combinations');
+  const lists = await orchestration().sampleConcepts({
+    store,
+    conceptSets: concepts.output,
+    vectors: embedded.vectors,
+    failuresByCategory: input.failuresByCategory,
+    sizeByCategory: input.sizeByCategory,
+    sampler: s.sampler,
+    seed: config.seed + ctx.round,
+  });
+
+  setCurrentDetails(`generating ${lists.lists.count} problems`);
+  const generated = await runLlmStep(
+    ctx,
+    'generate',
+    lists.lists,
+    { temperature: s.generation.temperature },
+    [{ role: 'generator', endpointName: config.roles.generator }],
+  );
+  track('generate', generated);
+
+  setCurrentDetails(`judging ${generated.output.count} problems`);
+  const judged = await runLlmStep(
+    ctx,
+    'judge',
+    generated.output,
+    {
+      temperature: s.judging.temperature,
+      keepRule: s.judging.keepRule,
+      maxProblemChars: s.judging.maxProblemChars,
+    },
+    config.roles.judges.map((endpointName, i) => ({ role: `judges.${i}`, endpointName })),
+  );
+  track('judge', judged);
+
+  setCurrentDetails(`labelling ${judged.output.count} problems by self-consistency`);
+  const answered = await runLlmStep(
+    ctx,
+    'reference-answer',
+    judged.output,
+    {
+      n: s.referenceAnswer.samples,
+      temperature: s.referenceAnswer.temperature,
+      top_p: s.referenceAnswer.topP,
+      minAgreement: s.referenceAnswer.minAgreement,
+    },
+    [{ role: 'labeller', endpointName: config.roles.labeller }],
+  );
+  track('reference-answer', answered);
+
+  setCurrentDetails(`filtering ${answered.output.count} problems by the policy's accuracy`);
+  const inBand = await runLlmStep(
+    ctx,
+    'difficulty',
+    answered.output,
+    {
+      n: s.difficulty.samples,
+      temperature: s.rl.temperature,
+      band: s.difficulty.band,
+      studentAgreement: s.referenceAnswer.studentAgreement,
+    },
+    [studentLane(config, input.checkpoint.name)],
+  );
+  track('difficulty', inBand);
+
+  const deduped = await orchestration().dedupAndDecontaminate({
+    store,
+    synthetic: inBand.output,
+    against: input.against,
+    seed: config.seed,
+  });
+  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
+
+  const funnel = {
+    'concept lists': lists.lists.count,
+    generated: lists.lists.count,
+    'RL-suitable': generated.output.count,
+    judged: judged.output.count,
+    'answer-verified': answered.output.count,
+    'in band': inBand.output.count,
+    'after dedup/decontamination': deduped.synthetic.count,
+  };
+  return {
+    synthetic: deduped.synthetic,
+    funnel,
+    record: stageRecord(ctx, { cached: deduped.cached, counts: { ...funnel, ...counts }, llm: usage }),
+  };
+}

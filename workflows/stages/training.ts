@@ -1,0 +1,152 @@
+import type { ArtifactRef } from '../../schemas/artifact.js';
+import type { Checkpoint } from '../../schemas/records.js';
+import type { StageRecord } from '../contract.js';
+import { gpu, orchestration } from '../proxies.js';
+import { runLlmStep, stageRecord, studentLane, type StageContext } from '../stage-context.js';
+
+/** Stages that run a GPU training job: RL (A and J), SFT (7) and one DPO round (8). */
+
+export interface TrainedModel {
+  checkpoint: Checkpoint;
+  accuracyLog?: ArtifactRef;
+  record: StageRecord;
+}
+
+async function train(
+  ctx: StageContext,
+  kind: 'rl' | 'sft' | 'dpo',
+  base: Checkpoint,
+  data: ArtifactRef,
+  hyperparams: Record<string, unknown>,
+  counts: Record<string, number>,
+): Promise<TrainedModel> {
+  const job = await gpu(ctx.config).runTrainingJob({
+    runId: ctx.runId,
+    stage: `r${ctx.round}-${ctx.stage}`,
+    kind,
+    base,
+    inputs: { train: data },
+    hyperparams,
+    seed: ctx.config.seed,
+    store: ctx.config.store,
+    jobs: ctx.config.jobs,
+  });
+  return {
+    checkpoint: job.checkpoint,
+    accuracyLog: job.accuracyLog,
+    record: stageRecord(ctx, {
+      cached: job.cached,
+      counts: { ...counts, examples: job.metrics.examples, steps: job.metrics.steps },
+      checkpoint: job.checkpoint.name,
+      gpuHours: job.metrics.gpuHours,
+      simulated: job.metrics.simulated,
+    }),
+  };
+}
+
+/** GRPO with the per-problem accuracy log (the initial RL, or augmented RL on original ∪ synthetic). */
+export async function rlStage(input: {
+  ctx: StageContext;
+  trainSet: ArtifactRef;
+  base: Checkpoint;
+}): Promise<TrainedModel> {
+  const { rl } = input.ctx.config.stages;
+  return train(
+    input.ctx,
+    'rl',
+    input.base,
+    input.trainSet,
+    { ...rl },
+    { 'train problems': input.trainSet.count },
+  );
+}
+
+export async function sftStage(input: {
+  ctx: StageContext;
+  sft: ArtifactRef;
+  base: Checkpoint;
+}): Promise<TrainedModel> {
+  return train(
+    input.ctx,
+    'sft',
+    input.base,
+    input.sft,
+    { ...input.ctx.config.stages.sft },
+    { 'gold examples': input.sft.count },
+  );
+}
+
+/**
+ * One alignment round: the current checkpoint's rollouts on the gold set; what it still gets wrong
+ * becomes preference pairs for DPO + NLL. Nothing left to fix → the checkpoint is kept as is.
+ */
+export async function dpoStage(input: {
+  ctx: StageContext;
+  gold: ArtifactRef;
+  base: Checkpoint;
+}): Promise<TrainedModel> {
+  const { ctx, base } = input;
+  const { dpo } = ctx.config.stages;
+  const pairs = await runLlmStep(
+    ctx,
+    'preference-pairs',
+    input.gold,
+    { n: dpo.rollouts, temperature: ctx.config.stages.rl.temperature },
+    [studentLane(ctx.config, base.name)],
+  );
+  if (pairs.output.count === 0) {
+    return {
+      checkpoint: base,
+      record: stageRecord(ctx, {
+        cached: false,
+        counts: { ...pairs.counts, pairs: 0 },
+        checkpoint: base.name,
+        llm: pairs.usage,
+      }),
+    };
+  }
+  const trained = await train(
+    ctx,
+    'dpo',
+    base,
+    pairs.output,
+    {
+      beta: dpo.beta,
+      nllWeight: dpo.nllWeight,
+      lossType: ['sigmoid', 'sft'],
+      lossWeights: [1.0, dpo.nllWeight],
+    },
+    {
+      ...pairs.counts,
+      pairs: pairs.output.count,
+    },
+  );
+  return { ...trained, record: { ...trained.record, llm: pairs.usage } };
+}
+
+/** For rounds after the first without augmented RL: the student's accuracy on the training set now. */
+export async function assessStage(input: {
+  ctx: StageContext;
+  trainSet: ArtifactRef;
+  checkpoint: Checkpoint;
+}) {
+  const { ctx } = input;
+  const { rl } = ctx.config.stages;
+  const assessed = await runLlmStep(
+    ctx,
+    'assess',
+    input.trainSet,
+    { n: rl.rollouts, temperature: rl.temperature },
+    [studentLane(ctx.config, input.checkpoint.name)],
+  );
+  const log = await orchestration().buildAccuracyLog({ store: ctx.config.store, assessed: assessed.output });
+  return {
+    accuracyLog: log.accuracyLog,
+    record: stageRecord(ctx, {
+      cached: log.cached,
+      counts: assessed.counts,
+      checkpoint: input.checkpoint.name,
+      llm: assessed.usage,
+    }),
+  };
+}

@@ -1,0 +1,227 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import { RunConfig } from '../schemas/config.js';
+import type { Checkpoint } from '../schemas/records.js';
+import {
+  FAILURE_TYPES,
+  pauseSignal,
+  resumeSignal,
+  searchAttributes,
+  stageWorkflowId,
+  statusQuery,
+  type LoopState,
+  type RunPhase,
+  type RunStatus,
+  type StageRecord,
+  type TrainingLoopInput,
+} from './contract.js';
+import { orchestration, queues } from './proxies.js';
+import { addUsage, emptyUsage, type StageContext } from './stage-context.js';
+import { evaluationStage } from './stages/evaluation.js';
+import { goldStage } from './stages/gold.js';
+import { ingestStage } from './stages/ingest.js';
+import { synthesisStage, weaknessStage } from './stages/synthesis.js';
+import { assessStage, dpoStage, rlStage, sftStage } from './stages/training.js';
+
+const SUMMARIES: Record<string, string> = {
+  ingest: 'Read the training set and benchmarks; classify unlabelled problems',
+  rl: 'Initial RL (GRPO) with the per-problem accuracy log',
+  assess: "Student rollouts on the training set: this round's accuracy log",
+  weakness: 'Weakness detection: best accuracy < 0.5 and non-rising trend',
+  synthesis: 'SwS synthesis: concepts → problems → judges → answers → difficulty band → dedup',
+  gold: 'Committee answers, pairwise battles, Elo + votes → gold solutions',
+  sft: 'SFT on gold solutions',
+  dpo: 'DPO + NLL on the checkpoint’s remaining failures',
+  'augmented-rl': 'Augmented RL on original ∪ synthetic problems',
+  evaluation: 'Benchmark evaluation: Avg@k, Pass@k, maj@k per benchmark and category',
+};
+
+function parseConfig(input: TrainingLoopInput['config']): RunConfig {
+  const parsed = RunConfig.safeParse(input);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid run config:\n${z.prettifyError(parsed.error)}`,
+      FAILURE_TYPES.invalidConfig,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The whole loop for one run. Each outer round runs in its own workflow execution (continue-as-new
+ * carries LoopState), and every stage is a child workflow with a deterministic ID, so the parent's
+ * history stays short whatever the dataset size and each stage is inspectable on its own.
+ */
+export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus> {
+  const config = parseConfig(input.config);
+  const runId = config.runId;
+  const round = input.state?.round ?? 0;
+  const stages: StageRecord[] = input.state?.stages ?? [];
+  const funnel = input.state?.funnel ?? {};
+  let phase: RunPhase = 'starting';
+  let paused = false;
+  let current: string | null = null;
+  let checkpoint: Checkpoint = input.state?.checkpoint ?? {
+    name: config.model,
+    weightsUri: config.model,
+    parent: null,
+    stage: 'base',
+    simulated: config.endpoints[config.roles.student]!.simulated ?? false,
+  };
+
+  const status = (): RunStatus => {
+    const llm = emptyUsage();
+    let gpuHours = 0;
+    for (const r of stages) {
+      if (r.llm) addUsage(llm, r.llm);
+      gpuHours += r.gpuHours ?? 0;
+    }
+    return {
+      runId,
+      phase: paused && phase === 'running' ? 'paused' : phase,
+      round,
+      rounds: config.rounds,
+      stage: current,
+      checkpoint: checkpoint.name,
+      stages,
+      funnel,
+      totals: { gpuHours, llm },
+    };
+  };
+  setHandler(statusQuery, status);
+  setHandler(pauseSignal, () => void (paused = true));
+  setHandler(resumeSignal, () => void (paused = false));
+  upsertSearchAttributes([
+    { key: searchAttributes.model, value: config.model },
+    { key: searchAttributes.round, value: round },
+  ]);
+
+  /** Runs one stage as a child workflow; pause takes effect here, between stages. */
+  async function stage<A extends { record: StageRecord }>(
+    name: string,
+    fn: (input: never) => Promise<A>,
+    args: (ctx: StageContext) => unknown,
+  ): Promise<A> {
+    if (paused) {
+      setCurrentDetails(`paused before ${name}`);
+      log.info('paused', { stage: name });
+      await condition(() => !paused);
+    }
+    current = name;
+    phase = 'running';
+    setCurrentDetails(`round ${round}: ${name}`);
+    upsertSearchAttributes([{ key: searchAttributes.stage, value: name }]);
+    const kind = name.startsWith('evaluation') ? 'evaluation' : name.replace(/-\d+$/, '');
+    const result = await executeChild(fn as (input: unknown) => Promise<A>, {
+      workflowId: stageWorkflowId(runId, round, name),
+      taskQueue: queues().orchestration,
+      args: [args({ runId, round, stage: name, config })],
+      staticSummary: `${SUMMARIES[kind] ?? name} (round ${round})`,
+    });
+    stages.push(result.record);
+    return result;
+  }
+
+  let data: Pick<LoopState, 'trainSet' | 'benchmarks'>;
+  let accuracyLog = input.state?.accuracyLog;
+  let synthetic = input.state?.synthetic;
+  const evaluate = (after: string, model: Checkpoint) =>
+    stage(`evaluation.${after}`, evaluationStage, (ctx) => ({
+      ctx,
+      checkpoint: model,
+      benchmarks: data.benchmarks,
+    }));
+
+  if (input.state) {
+    data = { trainSet: input.state.trainSet, benchmarks: input.state.benchmarks };
+  } else {
+    const base = checkpoint;
+    data = await stage('ingest', ingestStage, (ctx) => ctx);
+    await evaluate('base', base);
+    const rl = await stage('rl', rlStage, (ctx) => ({ ctx, trainSet: data.trainSet, base }));
+    checkpoint = rl.checkpoint;
+    accuracyLog = rl.accuracyLog;
+    await evaluate('rl', checkpoint);
+  }
+
+  if (!accuracyLog) {
+    const model = checkpoint;
+    accuracyLog = (
+      await stage('assess', assessStage, (ctx) => ({ ctx, trainSet: data.trainSet, checkpoint: model }))
+    ).accuracyLog;
+  }
+  const log0 = accuracyLog;
+  const weak = await stage('weakness', weaknessStage, (ctx) => ({
+    ctx,
+    accuracyLog: log0,
+    trainSet: data.trainSet,
+  }));
+  const policy = checkpoint;
+  const synth = await stage('synthesis', synthesisStage, (ctx) => ({
+    ctx,
+    failed: weak.failed,
+    failuresByCategory: weak.failuresByCategory,
+    sizeByCategory: weak.sizeByCategory,
+    checkpoint: policy,
+    against: [data.trainSet, ...data.benchmarks.map((b) => b.problems)],
+  }));
+  funnel[`round ${round}`] = synth.funnel;
+
+  if (synth.synthetic.count > 0) {
+    synthetic = synth.synthetic;
+    const gold = await stage('gold', goldStage, (ctx) => ({ ctx, problems: synth.synthetic }));
+    if (gold.gold.count > 0) {
+      const sftBase = checkpoint;
+      checkpoint = (await stage('sft', sftStage, (ctx) => ({ ctx, sft: gold.sft, base: sftBase })))
+        .checkpoint;
+      await evaluate('sft', checkpoint);
+      for (let i = 1; i <= config.stages.dpo.rounds; i++) {
+        const dpoBase = checkpoint;
+        const dpo = await stage(`dpo-${i}`, dpoStage, (ctx) => ({ ctx, gold: gold.gold, base: dpoBase }));
+        if (dpo.checkpoint.name === dpoBase.name) break; // nothing left to fix
+        checkpoint = dpo.checkpoint;
+        await evaluate(`dpo-${i}`, checkpoint);
+      }
+    }
+  } else {
+    log.warn('synthesis produced no problems this round', { round });
+  }
+
+  accuracyLog = undefined;
+  if (config.stages.augmentedRl.enabled && synthetic) {
+    const merged = await orchestration().mergeTrainSet({
+      store: config.store,
+      original: data.trainSet,
+      synthetic: [synthetic],
+    });
+    const base = checkpoint;
+    const rl = await stage('augmented-rl', rlStage, (ctx) => ({ ctx, trainSet: merged.trainSet, base }));
+    checkpoint = rl.checkpoint;
+    accuracyLog = rl.accuracyLog;
+    await evaluate('augmented-rl', checkpoint);
+  }
+
+  current = null;
+  if (round + 1 < config.rounds) {
+    await condition(allHandlersFinished);
+    log.info('round finished; continuing as new', { round, historyLength: workflowInfo().historyLength });
+    return continueAsNew<typeof trainingLoop>({
+      config: input.config,
+      state: { round: round + 1, checkpoint, ...data, accuracyLog, synthetic, stages, funnel },
+    });
+  }
+  phase = 'completed';
+  setCurrentDetails(`completed: ${checkpoint.name}`);
+  return status();
+}
