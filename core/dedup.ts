@@ -5,7 +5,12 @@
 
 /** Lower-cased NFKC words: runs of letters or digits. LaTeX commands keep their name (\frac → frac). */
 export function tokenize(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** cyrb53: a 53-bit string hash, so millions of n-grams fit in a Map<number> with negligible collisions. */
@@ -134,10 +139,14 @@ function fmix32(x: number): number {
 export function minhashSignature(text: string, opts: MinHashOptions = {}, seed = 0): Uint32Array {
   const numPerm = opts.numPerm ?? 128;
   const shingle = opts.shingle ?? 5;
-  if (!Number.isInteger(numPerm) || numPerm < 1) throw new Error(`minhash: numPerm must be a positive integer, got ${numPerm}`);
-  if (!Number.isInteger(shingle) || shingle < 1) throw new Error(`minhash: shingle must be a positive integer, got ${shingle}`);
+  if (!Number.isInteger(numPerm) || numPerm < 1)
+    throw new Error(`minhash: numPerm must be a positive integer, got ${numPerm}`);
+  if (!Number.isInteger(shingle) || shingle < 1)
+    throw new Error(`minhash: shingle must be a positive integer, got ${shingle}`);
   const tokens = tokenize(text);
-  const shingles = [...ngramHashes(tokens, Math.min(shingle, Math.max(tokens.length, 1)))].map((h) => h >>> 0);
+  const shingles = [...ngramHashes(tokens, Math.min(shingle, Math.max(tokens.length, 1)))].map(
+    (h) => h >>> 0,
+  );
   const sig = new Uint32Array(numPerm).fill(0xffffffff);
   for (let i = 0; i < numPerm; i++) {
     const salt = fmix32((seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0);
@@ -164,7 +173,11 @@ export function estimatedJaccard(x: Uint32Array, y: Uint32Array): number {
  * threshold still becomes a candidate with probability ≥ minRecall. Candidates are then checked
  * against the threshold, so a low band threshold costs time, never precision.
  */
-export function lshBands(numPerm: number, threshold: number, minRecall = 0.95): { bands: number; rows: number } {
+export function lshBands(
+  numPerm: number,
+  threshold: number,
+  minRecall = 0.95,
+): { bands: number; rows: number } {
   for (let rows = numPerm; rows >= 1; rows--) {
     const bands = Math.floor(numPerm / rows);
     if (1 - (1 - threshold ** rows) ** bands >= minRecall) return { bands, rows };
@@ -248,7 +261,11 @@ export interface Deduped<T> {
 }
 
 /** Keeps the first item of each near-duplicate cluster, in input order. */
-export function dedupe<T>(items: readonly T[], textOf: (item: T) => string, opts: NearDuplicateOptions = {}): Deduped<T> {
+export function dedupe<T>(
+  items: readonly T[],
+  textOf: (item: T) => string,
+  opts: NearDuplicateOptions = {},
+): Deduped<T> {
   const index = new NearDuplicateIndex<number>(opts);
   const out: Deduped<T> = { kept: [], duplicates: [] };
   items.forEach((item, i) => {

@@ -38,7 +38,9 @@ function checkMembers(members: readonly string[]): void {
 export function scheduleBattles(members: readonly string[], problemId: string): ScheduledBattle[] {
   checkMembers(members);
   if (members.length < 3) {
-    throw new Error(`problem ${problemId}: need at least 3 members so no one judges their own answer, got ${members.length}`);
+    throw new Error(
+      `problem ${problemId}: need at least 3 members so no one judges their own answer, got ${members.length}`,
+    );
   }
   const offset = hashSeed(problemId);
   const out: ScheduledBattle[] = [];
@@ -76,7 +78,8 @@ export function eloRatings(
       if (!ratings.has(who)) throw new Error(`${where}: "${who}" is not a committee member`);
     }
     if (b.a === b.b) throw new Error(`${where}: "${b.a}" cannot battle itself`);
-    if (b.judge === b.a || b.judge === b.b) throw new Error(`${where}: judge "${b.judge}" is one of the authors`);
+    if (b.judge === b.a || b.judge === b.b)
+      throw new Error(`${where}: judge "${b.judge}" is one of the authors`);
     const batch = batches.get(b.problemId);
     if (batch) batch.push(b);
     else batches.set(b.problemId, [b]);
@@ -105,7 +108,9 @@ export function normaliseRatings(ratings: Readonly<Record<string, number>>): Rec
   const values = Object.values(ratings);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  return Object.fromEntries(Object.entries(ratings).map(([m, r]) => [m, hi === lo ? 1 : (r - lo) / (hi - lo)]));
+  return Object.fromEntries(
+    Object.entries(ratings).map(([m, r]) => [m, hi === lo ? 1 : (r - lo) / (hi - lo)]),
+  );
 }
 
 export interface CandidateAnswer {
@@ -139,7 +144,9 @@ export function selectGold(
   if (w < 0 || w > 1) throw new Error(`gold selection: weight w must be in [0, 1], got ${w}`);
   const keys = answers.map((c, i) => {
     if ((c.answer === null) !== (c.equivalenceKey === null)) {
-      throw new Error(`gold selection: answer ${i} (${c.member}) must have an equivalence key exactly when it has an answer`);
+      throw new Error(
+        `gold selection: answer ${i} (${c.member}) must have an equivalence key exactly when it has an answer`,
+      );
     }
     return c.equivalenceKey;
   });

@@ -23,14 +23,16 @@ function squaredDistance(x: Vector, y: Vector): number {
  */
 export function kCenterGreedy(vectors: readonly Vector[], k: number, firstIndex: number): number[] {
   const n = vectors.length;
-  if (!Number.isInteger(k) || k < 0) throw new Error(`kCenterGreedy: k must be a non-negative integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 0)
+    throw new Error(`kCenterGreedy: k must be a non-negative integer, got ${k}`);
   if (n === 0 || k === 0) return [];
   if (!Number.isInteger(firstIndex) || firstIndex < 0 || firstIndex >= n) {
     throw new Error(`kCenterGreedy: firstIndex ${firstIndex} is outside 0..${n - 1}`);
   }
   const dim = (vectors[0] as Vector).length;
   vectors.forEach((v, i) => {
-    if (v.length !== dim) throw new Error(`kCenterGreedy: vector ${i} has dimension ${v.length}, expected ${dim}`);
+    if (v.length !== dim)
+      throw new Error(`kCenterGreedy: vector ${i} has dimension ${v.length}, expected ${dim}`);
   });
   if (k >= n) return Array.from({ length: n }, (_, i) => i);
 

@@ -4,8 +4,10 @@ import { majority, mean } from './stats.js';
 
 function checkCounts(n: number, c: number, k: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`pass@k: n must be a positive integer, got ${n}`);
-  if (!Number.isInteger(c) || c < 0 || c > n) throw new Error(`pass@k: c must be an integer in [0, n=${n}], got ${c}`);
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`pass@k: k must be an integer in [1, n=${n}], got ${k}`);
+  if (!Number.isInteger(c) || c < 0 || c > n)
+    throw new Error(`pass@k: c must be an integer in [0, n=${n}], got ${c}`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new Error(`pass@k: k must be an integer in [1, n=${n}], got ${k}`);
 }
 
 /**
@@ -62,7 +64,10 @@ export interface GroupSummary {
 }
 
 /** Per-group means of avg@n, pass@k and maj@n. Every problem must have n ≥ max(ks). */
-export function summarise(outcomes: readonly ProblemOutcome[], ks: readonly number[]): Record<string, GroupSummary> {
+export function summarise(
+  outcomes: readonly ProblemOutcome[],
+  ks: readonly number[],
+): Record<string, GroupSummary> {
   const byGroup = new Map<string, ProblemOutcome[]>();
   outcomes.forEach((o, i) => {
     if (o.groups.length === 0) throw new Error(`summarise: outcome ${i} belongs to no group`);

@@ -33,7 +33,8 @@ export function leastSquaresSlope(ys: readonly number[]): number {
 export function assessWeakness(accs: readonly number[], opts: WeaknessOptions): WeaknessAssessment {
   if (accs.length === 0) throw new Error('accuracy history is empty: a problem needs at least one rollout');
   accs.forEach((a, t) => {
-    if (!Number.isFinite(a) || a < 0 || a > 1) throw new Error(`accuracy at epoch ${t} is ${a}, expected [0, 1]`);
+    if (!Number.isFinite(a) || a < 0 || a > 1)
+      throw new Error(`accuracy at epoch ${t} is ${a}, expected [0, 1]`);
   });
   const best = Math.max(...accs);
   const slope = leastSquaresSlope(accs);
@@ -59,7 +60,8 @@ export function detectWeaknesses(
       throw new Error(`accuracy log: train key "${key}" is not a non-negative integer problem index`);
     }
     const clash = seen.get(index);
-    if (clash !== undefined) throw new Error(`accuracy log: keys "${clash}" and "${key}" are the same index ${index}`);
+    if (clash !== undefined)
+      throw new Error(`accuracy log: keys "${clash}" and "${key}" are the same index ${index}`);
     seen.set(index, key);
     if (knownIndices && !knownIndices.has(index)) {
       throw new Error(`accuracy log: index ${index} is not in the training set`);

@@ -114,12 +114,11 @@ export interface RunStatus {
 export interface LoopState {
   round: number;
   checkpoint: Checkpoint;
+  /** The training set; after augmented RL, original ∪ synthetic (SwS stage J). */
   trainSet: ArtifactRef;
   benchmarks: { name: string; problems: ArtifactRef }[];
   /** Accuracy log of the newest checkpoint on the train set, if the last stage produced one. */
   accuracyLog?: ArtifactRef;
-  /** Synthetic problems accumulated so far (SwS augmented RL trains on original ∪ synthetic). */
-  synthetic?: ArtifactRef;
   stages: StageRecord[];
   funnel: Record<string, Record<string, number>>;
 }

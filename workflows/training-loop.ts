@@ -135,7 +135,6 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
 
   let data: Pick<LoopState, 'trainSet' | 'benchmarks'>;
   let accuracyLog = input.state?.accuracyLog;
-  let synthetic = input.state?.synthetic;
   const evaluate = (after: string, model: Checkpoint) =>
     stage(`evaluation.${after}`, evaluationStage, (ctx) => ({
       ctx,
@@ -179,7 +178,6 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   funnel[`round ${round}`] = synth.funnel;
 
   if (synth.synthetic.count > 0) {
-    synthetic = synth.synthetic;
     const gold = await stage('gold', goldStage, (ctx) => ({ ctx, problems: synth.synthetic }));
     if (gold.gold.count > 0) {
       const sftBase = checkpoint;
@@ -199,12 +197,14 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   }
 
   accuracyLog = undefined;
-  if (config.stages.augmentedRl.enabled && synthetic) {
+  if (config.stages.augmentedRl.enabled && synth.synthetic.count > 0) {
     const merged = await orchestration().mergeTrainSet({
       store: config.store,
       original: data.trainSet,
-      synthetic: [synthetic],
+      synthetic: [synth.synthetic],
     });
+    // The next round's weaknesses are read off this run's log, which covers the merged set.
+    data = { ...data, trainSet: merged.trainSet };
     const base = checkpoint;
     const rl = await stage('augmented-rl', rlStage, (ctx) => ({ ctx, trainSet: merged.trainSet, base }));
     checkpoint = rl.checkpoint;
@@ -218,7 +218,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     log.info('round finished; continuing as new', { round, historyLength: workflowInfo().historyLength });
     return continueAsNew<typeof trainingLoop>({
       config: input.config,
-      state: { round: round + 1, checkpoint, ...data, accuracyLog, synthetic, stages, funnel },
+      state: { round: round + 1, checkpoint, ...data, accuracyLog, stages, funnel },
     });
   }
   phase = 'completed';

@@ -4,6 +4,9 @@ import { z } from 'zod';
 /**
  * Where a batch keeps its progress: one part file per shard of consecutive input lines, and a
  * marker holding the part's ArtifactRef, written after the part (so a marker means a whole part).
+ * Each attempt names its part files with its own nonce and writes markers only if absent: should
+ * a timed-out attempt still be running beside its retry, the first marker wins and always names
+ * the part it was written for.
  * The parts folder is named by a tag of everything that shapes the results, so a rerun with
  * other inputs under the same outKey never picks up stale parts.
  */
@@ -26,8 +29,8 @@ export function partsPrefix(outKey: string, tag: string): string {
 
 const pad = (shard: number): string => String(shard).padStart(6, '0');
 
-export function partKey(prefix: string, shard: number): string {
-  return `${prefix}${pad(shard)}.jsonl`;
+export function partKey(prefix: string, shard: number, nonce: string): string {
+  return `${prefix}${pad(shard)}.${nonce}.jsonl`;
 }
 
 export function markerKey(prefix: string, shard: number): string {

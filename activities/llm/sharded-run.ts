@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type pino from 'pino';
 import { ArtifactRef, type RecordSchemaName } from '../../schemas/artifact.js';
@@ -43,8 +44,9 @@ interface OpenShard<R> {
  * shard of consecutive lines as soon as a shard is complete, progress is heartbeated, and a
  * later attempt skips every shard already written. Memory holds at most the shards in flight:
  * dispatch waits when it runs more than shardSize + 2·concurrency lines ahead of the oldest
- * shard still waiting for results, or when MAX_WRITES parts are being written. At the end the parts are concatenated in input order into job.resultKey;
- * `tally` sees each final record (so accounting covers earlier attempts too).
+ * shard still waiting for results, or when MAX_WRITES parts are being written. At the end the
+ * parts are concatenated in input order into job.resultKey; `tally` sees each final record (so
+ * accounting covers earlier attempts too).
  */
 export async function runSharded<T, R>(
   job: ShardedJob<T, R>,
@@ -53,13 +55,8 @@ export async function runSharded<T, R>(
   const { store, shardSize, concurrency, ctx } = job;
   const prefix = partsPrefix(job.outKey, job.tag);
   const written = writtenShards(await store.list(prefix), prefix);
-  const resumedAt = Progress.safeParse(ctx.heartbeatDetails);
-  if (written.size > 0 || resumedAt.success) {
-    job.logger?.info(
-      { heartbeat: resumedAt.success ? resumedAt.data : undefined, shardsWritten: written.size },
-      'resuming batch',
-    );
-  }
+  const nonce = randomBytes(4).toString('hex');
+  logResume(job, written);
 
   const controller = new AbortController();
   // Every in-flight call listens on this signal.
@@ -107,8 +104,8 @@ export async function runSharded<T, R>(
     complete.add(shard);
     advance();
     const write = (async () => {
-      const ref = await store.writeJsonl(partKey(prefix, shard), results, job.schema);
-      await store.putText(markerKey(prefix, shard), JSON.stringify(ref));
+      const ref = await store.writeJsonl(partKey(prefix, shard, nonce), results, job.schema);
+      await store.putText(markerKey(prefix, shard), JSON.stringify(ref), { ifAbsent: true });
       written.add(shard);
       advance();
       beat();
@@ -166,25 +163,47 @@ export async function runSharded<T, R>(
     fail(err);
   }
   while (active > 0 || writes.size > 0) await changed();
-  clearInterval(timer);
   ctx.signal.removeEventListener('abort', onCancel);
-  if (failure !== undefined) throw asFailure(failure);
+  try {
+    if (failure !== undefined) throw asFailure(failure);
+    // The timer keeps heartbeating while a large result is concatenated.
+    return await store.writeJsonl(
+      job.resultKey,
+      concatenated(job, prefix, Math.ceil(lines / shardSize), tally),
+      job.schema,
+    );
+  } finally {
+    clearInterval(timer);
+  }
+}
 
-  const shards = Math.ceil(lines / shardSize);
-  async function* records(): AsyncGenerator<unknown> {
-    for (let shard = 0; shard < shards; shard++) {
-      const marker = await store.getText(markerKey(prefix, shard));
-      if (marker === undefined)
-        throw new Error(`part ${shard} of ${job.resultKey} vanished before concatenation`);
-      for await (const record of store.readJsonl(ArtifactRef.parse(JSON.parse(marker)))) {
-        tally(record);
-        yield record;
-      }
+/** The parts' records in shard order, each shown to tally on its way. */
+async function* concatenated<T, R>(
+  job: ShardedJob<T, R>,
+  prefix: string,
+  shards: number,
+  tally: (record: unknown) => void,
+): AsyncGenerator<unknown> {
+  for (let shard = 0; shard < shards; shard++) {
+    const marker = await job.store.getText(markerKey(prefix, shard));
+    if (marker === undefined)
+      throw new Error(`part ${shard} of ${job.resultKey} vanished before concatenation`);
+    for await (const record of job.store.readJsonl(ArtifactRef.parse(JSON.parse(marker)))) {
+      tally(record);
+      yield record;
     }
   }
-  const ref = await store.writeJsonl(job.resultKey, records(), job.schema);
-  ctx.heartbeat({ shard: shards, offset: lines } satisfies Progress);
-  return ref;
+}
+
+/** The markers decide what is skipped; the last attempt's heartbeat says what they should show. */
+function logResume<T, R>(job: ShardedJob<T, R>, written: Set<number>): void {
+  const resumedAt = Progress.safeParse(job.ctx.heartbeatDetails);
+  if (written.size === 0 && !resumedAt.success) return;
+  const heartbeat = resumedAt.success ? resumedAt.data : undefined;
+  const missing = Array.from({ length: heartbeat?.shard ?? 0 }, (_, k) => k).filter((k) => !written.has(k));
+  if (missing.length > 0)
+    job.logger?.warn({ heartbeat, missing }, 'parts the last heartbeat reported are gone; redoing them');
+  job.logger?.info({ heartbeat, shardsWritten: written.size }, 'resuming batch');
 }
 
 /** Bad input bytes cannot be fixed by a retry. */

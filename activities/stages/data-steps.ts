@@ -114,6 +114,8 @@ export async function sampleConcepts(
     sizeByCategory: Counts;
     sampler: StagesConfig['sampler'];
     seed: number;
+    /** Makes list (and so synthetic problem) ids unique across rounds. */
+    idPrefix: string;
   },
   prefix: string,
 ) {
@@ -134,7 +136,11 @@ export async function sampleConcepts(
       levels: input.sampler.levels,
     },
   );
-  const out = await store.writeJsonl(`${prefix}/concept-lists.jsonl`, lists, 'ConceptList');
+  const out = await store.writeJsonl(
+    `${prefix}/concept-lists.jsonl`,
+    lists.map((l) => ({ ...l, id: `${input.idPrefix}${l.id}` })),
+    'ConceptList',
+  );
   const duplicates = Object.values(report).reduce((s, r) => s + (r?.duplicatesRejected ?? 0), 0);
   return { lists: out, allocation, counts: { sampled: out.count, 'duplicate lists rejected': duplicates } };
 }

@@ -114,6 +114,7 @@ export function createStageActivities() {
         sizeByCategory: Record<string, number>;
         sampler: StagesConfig['sampler'];
         seed: number;
+        idPrefix: string;
       },
     ) {
       const { store: _s, conceptSets, vectors, ...params } = input;

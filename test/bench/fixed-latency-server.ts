@@ -48,7 +48,10 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     total += 1;
     const k = Number(String(req.headers['x-drill-custom-id'] ?? '').slice(1));
-    if (Number.isInteger(k) && k >= 0 && k < seen.length && seen[k]++ === 0) distinct += 1;
+    if (Number.isInteger(k) && k >= 0 && k < seen.length && seen[k] === 0) {
+      seen[k] = 1;
+      distinct += 1;
+    }
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(answer);

@@ -81,6 +81,7 @@ async function activity(): Promise<{ retries: number; ok: number }> {
       maxRetries: 8,
       pricePerMillionInputTokens: 0,
       pricePerMillionOutputTokens: 0,
+      simulated: true,
     },
     requests: JSON.parse(values.ref) as ArtifactRef,
     outKey: values['out-key'],

@@ -1,7 +1,7 @@
 /**
  * Benchmark of the batch LLM activity against the bare openai package (issue 3):
  *   npm run bench:llm -- [--requests 20000] [--concurrency 64,256] [--modes bare,activity]
- *                        [--repeats 2] [--resume-requests 100000 | --no-resume]
+ *                        [--repeats 2] [--resume-requests 100000 | --no-resume] [--heap-mb M]
  * A fixed-latency server (20 ms) runs in its own process; each measured run is a fresh client
  * process, so the two cores split as server + client and every run has its own peak RSS. Modes
  * alternate and each figure is the best of --repeats runs, which damps noise from other load.
@@ -9,6 +9,8 @@
  * written, resumed from its last heartbeat, and the server's counts give the requests sent
  * twice. The resume batch is larger by default: the calls in flight at the kill (up to the
  * concurrency) are necessarily sent again, so a small batch could not show the 1% target.
+ * --heap-mb caps V8's old space in every client (bare and activity alike): peak RSS is mostly
+ * garbage V8 has not collected yet, and the cap shows the memory the runs actually need.
  * Prints one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,15 +29,22 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '2' },
     'resume-requests': { type: 'string', default: '100000' },
     'no-resume': { type: 'boolean', default: false },
+    'heap-mb': { type: 'string' },
   },
 });
 const here = import.meta.dirname;
 const requests = Number(values.requests);
 const resumeRequests = Number(values['resume-requests']);
+const heap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
 
 /** Spawns a tsx script; onLine sees each stdout line. Resolves with the last line. */
-function run(script: string, args: string[], onLine?: (line: string, child: ChildProcess) => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
+function run(
+  script: string,
+  args: string[],
+  onLine?: (line: string, child: ChildProcess) => void,
+  node: string[] = [],
+) {
+  const child = spawn(process.execPath, [...node, '--import', 'tsx', join(here, script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let last = '';
@@ -68,12 +77,16 @@ async function main(): Promise<void> {
     const client = (
       opts: Record<string, string | number>,
       onLine?: (line: string, child: ChildProcess) => void,
-    ) => run('llm-bench-client.ts', flags({ url: `${admin}/v1`, store: dir, ...opts }), onLine).done;
+    ) => run('llm-bench-client.ts', flags({ url: `${admin}/v1`, store: dir, ...opts }), onLine, heap).done;
     const prepare = async (n: number): Promise<string> =>
       (await client({ mode: 'prepare', requests: n })).last;
 
     const ref = await prepare(requests);
-    const report: Record<string, unknown> = { requests, latencyMs: Number(values.latency) };
+    const report: Record<string, unknown> = {
+      requests,
+      latencyMs: Number(values.latency),
+      heapMB: values['heap-mb'] ? Number(values['heap-mb']) : 'default',
+    };
     for (const concurrency of values.concurrency.split(',')) {
       const row: Record<string, number> = {};
       for (let k = 0; k < Number(values.repeats); k++) {

@@ -148,3 +148,21 @@ test('a malformed request line fails naming the line; bad JSON too', async () =>
   assert.equal(err2.type, LLM_REQUEST_ERROR);
   assert.match(err2.message, /broken\.jsonl: line 2 is not valid JSON/);
 });
+
+test('an unknown parser name fails before any call', async () => {
+  const requests = await store.writeJsonl('parser/req.jsonl', chatRequests(1), 'LlmRequest');
+  const acts = createLlmActivities({ store, tuning: FAST });
+  const err = await failure(() =>
+    acts.llmBatch({
+      stage: 't',
+      role: 'judges.0',
+      endpointName: 'judge',
+      endpoint: endpoint(['http://127.0.0.1:9/v1']),
+      requests,
+      outKey: 'parser/out',
+      parser: 'judgement',
+    }),
+  );
+  assert.equal(err.type, LLM_REQUEST_ERROR);
+  assert.match(err.message, /parser "judgement" is not a prompt name/);
+});

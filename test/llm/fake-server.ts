@@ -13,6 +13,7 @@ export interface FakeCall {
 export interface FakeReply {
   status?: number;
   json: unknown;
+  headers?: Record<string, string>;
 }
 
 export async function startFakeServer(reply: (call: FakeCall) => FakeReply) {
@@ -24,7 +25,7 @@ export async function startFakeServer(reply: (call: FakeCall) => FakeReply) {
       const customId = String(req.headers['x-drill-custom-id'] ?? '');
       received.set(customId, (received.get(customId) ?? 0) + 1);
       const out = reply({ path: req.url ?? '', customId, body: JSON.parse(text || '{}') });
-      res.writeHead(out.status ?? 200, { 'content-type': 'application/json' });
+      res.writeHead(out.status ?? 200, { 'content-type': 'application/json', ...out.headers });
       res.end(JSON.stringify(out.json));
     });
   });

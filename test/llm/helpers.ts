@@ -21,6 +21,7 @@ export function endpoint(baseURLs: string[], over: Partial<Endpoint> = {}): Endp
     maxRetries: 8,
     pricePerMillionInputTokens: 0,
     pricePerMillionOutputTokens: 0,
+    simulated: true,
     ...over,
   };
 }

@@ -133,3 +133,28 @@ test('requestsPerMinute holds the batch to its rate after a one-second burst', a
     await srv.close();
   }
 });
+
+test("a 429's retry-after is honoured before the retry", async () => {
+  let limited = false;
+  const srv = await startFakeServer(() => {
+    if (limited) return { json: completion(['ok']) };
+    limited = true;
+    return { status: 429, json: { error: { message: 'slow down' } }, headers: { 'retry-after': '1' } };
+  });
+  try {
+    const requests = await store.writeJsonl('retry-after/req.jsonl', chatRequests(1), 'LlmRequest');
+    const acts = createLlmActivities({ store, tuning: FAST });
+    const out = await acts.llmBatch({
+      ...base,
+      endpoint: endpoint([srv.url]),
+      requests,
+      outKey: 'retry-after/out',
+    });
+    const [r] = await readAll(store, out.results);
+    assert.equal(r!.attempts, 2);
+    // FAST backoff alone would wait under 50 ms.
+    assert.ok(r!.latency_ms >= 1000 && r!.latency_ms < 1500, `${r!.latency_ms} ms`);
+  } finally {
+    await srv.close();
+  }
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createLlmActivities } from '../../activities/llm/index.js';
+import { createLlmActivities, type LlmBatchOutput } from '../../activities/llm/index.js';
 import type { ArtifactStore } from '../../activities/storage/store.js';
 import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
 import { chatRequests, endpoint, FAST, readAll, tempStore } from './helpers.js';
@@ -64,7 +64,7 @@ test('cancelled mid-batch and retried from the heartbeat, no written request is 
 
   // Second attempt: Temporal hands it the last heartbeat.
   const second = new MockActivityEnvironment({ heartbeatDetails: last });
-  const out = await second.run(acts.llmBatch, input);
+  const out = (await second.run(acts.llmBatch, input)) as LlmBatchOutput;
 
   const results = await readAll(store, out.results);
   assert.deepEqual(
@@ -123,7 +123,34 @@ test('the same outKey with other requests does not reuse the old parts', async (
   );
   await new MockActivityEnvironment().run(acts.llmBatch, { ...input, requests: a });
   const calls = sim.totalRequests();
-  const out = await new MockActivityEnvironment().run(acts.llmBatch, { ...input, requests: b });
+  const out = (await new MockActivityEnvironment().run(acts.llmBatch, {
+    ...input,
+    requests: b,
+  })) as LlmBatchOutput;
   assert.ok(sim.totalRequests() - calls >= 60);
   assert.equal(out.usage.requests, 60);
+});
+
+test('two attempts running at once (a timed-out one still alive) agree on every part', async () => {
+  const requests = await store.writeJsonl('zombie/req.jsonl', chatRequests(300), 'LlmRequest');
+  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const input = {
+    stage: 'test/zombie',
+    role: 'student',
+    endpointName: 'sim',
+    endpoint: endpoint([sim.url], { model: 'sim-base', maxConcurrency: 4 }),
+    requests,
+    outKey: 'zombie/out',
+  };
+  const [a, b] = await Promise.all([acts.llmBatch(input), acts.llmBatch(input)]);
+  // Each final artifact reads back hash-verified, whole and in order.
+  for (const out of [a, b]) {
+    const ids = (await readAll(store, out.results)).map((r) => r.custom_id);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 300 }, (_, i) => `q${i}`),
+    );
+  }
+  const markers = (await store.list('zombie/out/parts/')).filter((k) => k.endsWith('.ref.json'));
+  assert.equal(markers.length, 300 / SHARD);
 });

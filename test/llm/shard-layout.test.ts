@@ -20,9 +20,9 @@ test('a shard counts as written only when its marker exists', () => {
   const prefix = partsPrefix('runs/r1/gen', 'abc');
   assert.equal(prefix, 'runs/r1/gen/parts/abc/');
   const keys = [
-    partKey(prefix, 0),
+    partKey(prefix, 0, 'a1'),
     markerKey(prefix, 0),
-    partKey(prefix, 1), // part without marker: the write may not have finished
+    partKey(prefix, 1, 'a1'), // part without marker: the write may not have finished
     markerKey(prefix, 12),
     'runs/r1/gen/parts/other/000003.ref.json',
   ];
@@ -31,4 +31,5 @@ test('a shard counts as written only when its marker exists', () => {
     [0, 12],
   );
   assert.equal(markerKey(prefix, 12), 'runs/r1/gen/parts/abc/000012.ref.json');
+  assert.equal(partKey(prefix, 12, 'a1'), 'runs/r1/gen/parts/abc/000012.a1.jsonl');
 });

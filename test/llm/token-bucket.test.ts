@@ -27,3 +27,13 @@ test('adjust refunds an over-estimate up to the capacity', () => {
   assert.equal(b.take(60, 0), 0);
   assert.equal(b.take(1, 0), 10);
 });
+
+test('tokens-per-minute charges about 4 characters per token plus the completion budget of every choice', async () => {
+  const { estimateTokens } = await import('../../activities/llm/chat.js');
+  const messages = [
+    { role: 'system' as const, content: 'x'.repeat(10) },
+    { role: 'user' as const, content: 'y'.repeat(31) },
+  ];
+  assert.equal(estimateTokens({ messages }), 11); // ceil(41 / 4)
+  assert.equal(estimateTokens({ messages, max_tokens: 100, n: 4 }), 411);
+});

@@ -4,7 +4,13 @@ import { eloRatings, normaliseRatings, scheduleBattles, selectGold, type Battle 
 import { equivalenceClasses } from '../../core/stats.js';
 
 const members = ['x', 'y', 'z'];
-const battle = (problemId: string, a: string, b: string, judge: string, winner: Battle['winner']): Battle => ({
+const battle = (
+  problemId: string,
+  a: string,
+  b: string,
+  judge: string,
+  winner: Battle['winner'],
+): Battle => ({
   problemId,
   a,
   b,
@@ -25,7 +31,10 @@ describe('eloRatings', () => {
   it("scores one problem's battles against the ratings before that problem", () => {
     // p1: x beats y and x beats z, both from 0: x +20 +20, y −20, z −20.
     // (Sequential updates would have given x 20 + 40·(1 − 1/(1+10^(−20/400))) ≈ 38.85 instead.)
-    const simultaneous = eloRatings(members, [battle('p1', 'x', 'y', 'z', 'A'), battle('p1', 'z', 'x', 'y', 'B')]);
+    const simultaneous = eloRatings(members, [
+      battle('p1', 'x', 'y', 'z', 'A'),
+      battle('p1', 'z', 'x', 'y', 'B'),
+    ]);
     assert.deepEqual(simultaneous, { x: 40, y: -20, z: -20 });
   });
 
@@ -37,12 +46,22 @@ describe('eloRatings', () => {
     assert.ok(Math.abs((r.x as number) + 2.2925) < 1e-3, `x = ${r.x}`);
     assert.equal(r.z, 0);
     // K scales the step
-    assert.deepEqual(eloRatings(members, [battle('p1', 'x', 'y', 'z', 'A')], { k: 10 }), { x: 5, y: -5, z: 0 });
+    assert.deepEqual(eloRatings(members, [battle('p1', 'x', 'y', 'z', 'A')], { k: 10 }), {
+      x: 5,
+      y: -5,
+      z: 0,
+    });
   });
 
   it('rejects self-judging and strangers, naming the battle', () => {
-    assert.throws(() => eloRatings(members, [battle('p9', 'x', 'y', 'x', 'A')]), /battle 0 \(problem p9\): judge "x"/);
-    assert.throws(() => eloRatings(members, [battle('p9', 'x', 'w', 'z', 'A')]), /"w" is not a committee member/);
+    assert.throws(
+      () => eloRatings(members, [battle('p9', 'x', 'y', 'x', 'A')]),
+      /battle 0 \(problem p9\): judge "x"/,
+    );
+    assert.throws(
+      () => eloRatings(members, [battle('p9', 'x', 'w', 'z', 'A')]),
+      /"w" is not a committee member/,
+    );
   });
 });
 
@@ -105,7 +124,13 @@ describe('selectGold', () => {
   it('scores w·Elo + (1−w)·vote share and picks the top', () => {
     const elo = { a: 0, b: 0.2, c: 1, d: 1 };
     // w = 0.5: a 0 + 0.25 = 0.25, b 0.1 + 0.25 = 0.35, c 0.5 + 0.125 = 0.625; d is null and cannot win
-    assert.deepEqual(selectGold(answers, elo, 0.5), { index: 2, member: 'c', score: 0.625, voteShare: 0.25, elo: 1 });
+    assert.deepEqual(selectGold(answers, elo, 0.5), {
+      index: 2,
+      member: 'c',
+      score: 0.625,
+      voteShare: 0.25,
+      elo: 1,
+    });
     // w = 0.2: a 0.4, b 0.04 + 0.4 = 0.44, c 0.2 + 0.2 = 0.4 → b
     assert.equal(selectGold(answers, elo, 0.2)?.member, 'b');
   });

@@ -69,8 +69,18 @@ describe('summarise', () => {
       [1, 2],
     );
     // MATH-500: avg (1/4 + 1)/2 = 0.625; pass@2 (0.5 + 1)/2 = 0.75; maj (1 + 0)/2 = 0.5
-    assert.deepEqual(out['MATH-500'], { problems: 2, avg: 0.625, passAtK: { '1': 0.625, '2': 0.75 }, maj: 0.5 });
-    assert.deepEqual(out['MATH-500/Algebra'], { problems: 1, avg: 0.25, passAtK: { '1': 0.25, '2': 0.5 }, maj: 1 });
+    assert.deepEqual(out['MATH-500'], {
+      problems: 2,
+      avg: 0.625,
+      passAtK: { '1': 0.625, '2': 0.75 },
+      maj: 0.5,
+    });
+    assert.deepEqual(out['MATH-500/Algebra'], {
+      problems: 1,
+      avg: 0.25,
+      passAtK: { '1': 0.25, '2': 0.5 },
+      maj: 1,
+    });
     // no majCorrect given → no maj field
     assert.deepEqual(out.AIME24, { problems: 1, avg: 0, passAtK: { '1': 0, '2': 0 } });
   });

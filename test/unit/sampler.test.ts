@@ -6,6 +6,7 @@ import {
   allocateBudget,
   buildConceptPool,
   buildConceptPools,
+  expNonPositive,
   nextConceptDistribution,
   sampleConceptList,
   sampleConceptLists,
@@ -41,7 +42,10 @@ describe('allocateBudget', () => {
 
   it('gives nothing when nothing failed, and names a category with a bad size', () => {
     assert.deepEqual(allocateBudget(10, { A: 0, B: 0 }, {}), { A: 0, B: 0 });
-    assert.throws(() => allocateBudget(10, { A: 3 }, { A: 2 }), /category "A": size must be an integer ≥ its 3 failures/);
+    assert.throws(
+      () => allocateBudget(10, { A: 3 }, { A: 2 }),
+      /category "A": size must be an integer ≥ its 3 failures/,
+    );
     assert.throws(() => allocateBudget(10, { A: 3 }, {}), /category "A"/);
   });
 });
@@ -74,7 +78,10 @@ describe('buildConceptPool', () => {
     assert.deepEqual([...pool.cooccurrence[A]!.counts], [2, 1]);
     assert.deepEqual([...pool.cooccurrence[D]!.cols], []);
     // a problem listing a concept twice still counts once
-    const twice = buildConceptPool([{ index: 0, category: 'Algebra', concepts: ['a', 'a', 'b'] }], embeddings);
+    const twice = buildConceptPool(
+      [{ index: 0, category: 'Algebra', concepts: ['a', 'a', 'b'] }],
+      embeddings,
+    );
     assert.deepEqual([...twice.frequency], [1, 1]);
     assert.deepEqual([...twice.cooccurrence[0]!.counts], [1]);
   });
@@ -88,7 +95,10 @@ describe('buildConceptPool', () => {
       () => buildConceptPool([sets[0]!, { index: 9, category: 'Geometry', concepts: ['a'] }], embeddings),
       /problem 9 is in category "Geometry"/,
     );
-    const pools = buildConceptPools([...sets, { index: 9, category: 'Geometry', concepts: ['a'] }], embeddings);
+    const pools = buildConceptPools(
+      [...sets, { index: 9, category: 'Geometry', concepts: ['a'] }],
+      embeddings,
+    );
     assert.deepEqual(Object.keys(pools), ['Algebra', 'Geometry']);
   });
 });
@@ -150,11 +160,26 @@ describe('nextConceptDistribution (τ = 0.2)', () => {
   });
 });
 
+describe('expNonPositive', () => {
+  it('matches Math.exp to 1e-15 relative wherever e^x is a normal double (x ≥ −708)', () => {
+    const rng = createRng(9);
+    for (let i = 0; i < 100_000; i++) {
+      const x = -(i < 50_000 ? 40 : 708) * rng.next();
+      const rel = Math.abs(expNonPositive(x) - Math.exp(x)) / Math.exp(x);
+      assert.ok(rel < 1e-15, `x = ${x}: relative error ${rel}`);
+    }
+    assert.equal(expNonPositive(0), 1);
+    assert.equal(expNonPositive(-720), Math.exp(-720));
+    assert.equal(expNonPositive(-800), 0);
+    assert.equal(expNonPositive(-Infinity), 0);
+  });
+});
+
 /** Wilson–Hilferty 0.999 quantile of χ² with df degrees of freedom. */
 const chiSquare999 = (df: number) => df * (1 - 2 / (9 * df) + 3.0902 * Math.sqrt(2 / (9 * df))) ** 3;
 
 describe('sampleConceptList', () => {
-  it("seeded draws match the computed joint distribution of the first two picks (χ², p = 0.001)", () => {
+  it('seeded draws match the computed joint distribution of the first two picks (χ², p = 0.001)', () => {
     const draws = 40_000;
     const rng = createRng(2025);
     const observed = new Map<string, number>();
@@ -238,8 +263,16 @@ describe('sampleConceptLists', () => {
     assert.equal(full.lists.length, 1);
     assert.deepEqual(full.report.Geometry, { requested: 5, produced: 1, duplicatesRejected: 99, short: 0 });
     // 4 per list from a 3-concept pool → one short list
-    const short = sampleConceptLists(pools, { Geometry: 1, Precalculus: 2 }, 3, { ...opts, conceptsPerList: 4 });
+    const short = sampleConceptLists(pools, { Geometry: 1, Precalculus: 2 }, 3, {
+      ...opts,
+      conceptsPerList: 4,
+    });
     assert.deepEqual(short.report.Geometry, { requested: 1, produced: 1, duplicatesRejected: 0, short: 1 });
-    assert.deepEqual(short.report.Precalculus, { requested: 2, produced: 0, duplicatesRejected: 0, short: 0 });
+    assert.deepEqual(short.report.Precalculus, {
+      requested: 2,
+      produced: 0,
+      duplicatesRejected: 0,
+      short: 0,
+    });
   });
 });

@@ -54,8 +54,14 @@ describe('detectWeaknesses', () => {
   });
 
   it('names an index that is not in the training set, and an empty history', () => {
-    assert.throws(() => detectWeaknesses(log, nonStrict, new Set([2, 10])), /index 3 is not in the training set/);
-    assert.throws(() => detectWeaknesses({ train: { '5': [] } }, nonStrict), /index 5: accuracy history is empty/);
+    assert.throws(
+      () => detectWeaknesses(log, nonStrict, new Set([2, 10])),
+      /index 3 is not in the training set/,
+    );
+    assert.throws(
+      () => detectWeaknesses({ train: { '5': [] } }, nonStrict),
+      /index 5: accuracy history is empty/,
+    );
     assert.throws(() => detectWeaknesses({ train: { '5': [0], '05': [0] } }, nonStrict), /same index 5/);
   });
 });

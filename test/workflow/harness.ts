@@ -1,12 +1,16 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { demoConfig, type DemoSetup } from '../../cli/demo-config.js';
 import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
 import { RunConfig } from '../../schemas/config.js';
-import { createLogger } from '../../workers/logger.js';
+import type { RunStatus } from '../../workflows/contract.js';
+import { createLogger, installRuntimeLogger } from '../../workers/logger.js';
 import { buildWorkflowBundle, startWorkers, type RunningWorkers } from '../../workers/run.js';
 import { loadSettings, type Settings } from '../../workers/settings.js';
 
@@ -15,6 +19,8 @@ import { loadSettings, type Settings } from '../../workers/settings.js';
  * own task-queue prefix, so suites never take each other's tasks, and the bundle is built once.
  */
 let bundle: Promise<WorkflowBundle> | undefined;
+const logger = createLogger(process.env.DRILL_LOG_LEVEL ?? 'warn');
+installRuntimeLogger(logger);
 export const sharedBundle = () => (bundle ??= buildWorkflowBundle());
 
 export interface Harness {
@@ -52,7 +58,7 @@ export async function createHarness(name: string): Promise<Harness> {
       const w = await startWorkers({
         settings,
         queues: ['orchestration', 'llm', 'gpuJobs'],
-        logger: createLogger('warn'),
+        logger,
         bundle: await sharedBundle(),
       });
       running.push(w);
@@ -82,6 +88,49 @@ export async function createHarness(name: string): Promise<Harness> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const HISTORIES_DIR = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
+const TEMPORAL_CLI = fileURLToPath(new URL('../../.venv/bin/temporal', import.meta.url));
+const execFileAsync = promisify(execFile);
+
+/**
+ * Saves the parent's first run and one child of every stage type as replay fixtures
+ * (DRILL_RECORD_HISTORIES=1 on the loop test). Re-record when a workflow change is meant to be
+ * incompatible; the replay test then guards the new code against accidental non-determinism.
+ */
+export async function recordHistories(h: Harness, status: RunStatus): Promise<void> {
+  await mkdir(HISTORIES_DIR, { recursive: true });
+  const runs = [];
+  for await (const r of h.client.workflow.list({ query: `WorkflowId = "${status.runId}"` })) runs.push(r);
+  const first = runs.find((r) => r.status.name === 'CONTINUED_AS_NEW') ?? runs[0]!;
+  // The CLI's JSON is the format the Temporal UI exports and historyFromJSON reads.
+  const save = async (name: string, workflowId: string, runId?: string) => {
+    const { stdout } = await execFileAsync(
+      TEMPORAL_CLI,
+      [
+        'workflow',
+        'show',
+        '--address',
+        h.settings.temporalAddress,
+        '--workflow-id',
+        workflowId,
+        ...(runId ? ['--run-id', runId] : []),
+        '--output',
+        'json',
+      ],
+      { maxBuffer: 64 << 20 },
+    );
+    await writeFile(join(HISTORIES_DIR, `${name}.json`), stdout);
+  };
+  await save('trainingLoop', first.workflowId, first.runId);
+  const seen = new Set<string>();
+  for (const s of status.stages) {
+    const d = await h.client.workflow.getHandle(s.workflowId).describe();
+    if (seen.has(d.type)) continue;
+    seen.add(d.type);
+    await save(d.type, s.workflowId);
+  }
 }
 
 /** The failure's own message and type, however deep Temporal wrapped it. */

@@ -99,6 +99,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
     sizeByCategory: input.sizeByCategory,
     sampler: s.sampler,
     seed: config.seed + ctx.round,
+    idPrefix: `r${ctx.round}-`,
   });
 
   setCurrentDetails(`generating ${lists.lists.count} problems`);

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, it } from 'node:test';
+import { startRun } from '../../cli/run.js';
+import type { RunStatus } from '../../workflows/contract.js';
+import { createHarness, type Harness } from './harness.js';
+
+const DRILL = fileURLToPath(new URL('../../bin/drill.js', import.meta.url));
+
+/** A worker as its own OS process, so the test can SIGKILL it like a crashed machine. */
+function spawnWorker(h: Harness): ChildProcess {
+  return spawn(process.execPath, [DRILL, 'worker'], {
+    env: {
+      ...process.env,
+      DRILL_QUEUE_PREFIX: h.settings.queuePrefix,
+      DRILL_LOG_LEVEL: 'warn',
+      DRILL_SIM_TRAIN_SECONDS: '6',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every ledger entry: one per time a step's output was actually produced. */
+async function ledger(root: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const dir = join(root, 'ledger');
+  for (const step of await readdir(dir)) {
+    for (const key of await readdir(join(dir, step)))
+      counts.set(`${step}/${key}`, (await readdir(join(dir, step, key))).length);
+  }
+  return counts;
+}
+
+let h: Harness;
+const workers: ChildProcess[] = [];
+before(async () => {
+  h = await createHarness('crash');
+});
+after(async () => {
+  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  await h?.close();
+});
+
+void it('survives a SIGKILLed worker mid-stage without producing any output twice', async () => {
+  const config = await h.config({
+    stages: { sampler: { budget: 40 }, dpo: { rounds: 1, rollouts: 8 }, evaluation: { samples: 2 } },
+  });
+  const jobsDir = config.jobs.backend.workdir;
+  workers.push(spawnWorker(h));
+  const handle = await startRun(h.client, config, h.settings.queuePrefix);
+
+  // Kill the worker while the initial RL job (a separate process) is running.
+  const rlJob = await until('the RL job to start', async () => {
+    if (!existsSync(jobsDir)) return undefined;
+    const names = (await readdir(jobsDir)).filter((n) => n.includes('-r0-rl-') && !n.includes('.'));
+    const job = names.find(
+      (n) => existsSync(join(jobsDir, n, 'handle.json')) && !existsSync(join(jobsDir, n, 'exit_code')),
+    );
+    return job;
+  });
+  workers[0]!.kill('SIGKILL');
+  await new Promise((r) => workers[0]!.once('exit', r));
+
+  workers.push(spawnWorker(h));
+  const status = (await handle.result()) as RunStatus;
+  assert.equal(status.phase, 'completed');
+
+  // The RL job kept running without a worker and was re-attached, not submitted again.
+  const submissions = (await readFile(join(jobsDir, 'submissions.log'), 'utf8')).trim().split('\n');
+  const names = submissions.map((l) => l.split(' ')[1]);
+  assert.equal(names.filter((n) => n === rlJob).length, 1, 'the RL job was submitted once');
+  assert.equal(new Set(names).size, names.length, 'no training job was submitted twice');
+  assert.equal((await readFile(join(jobsDir, rlJob, 'exit_code'), 'utf8')).trim(), '0');
+
+  const produced = await ledger(join(h.dir, 'store'));
+  assert.ok(produced.size > 10, `ledger has ${produced.size} step outputs`);
+  for (const [key, n] of produced) assert.equal(n, 1, `${key} was produced ${n} times`);
+});

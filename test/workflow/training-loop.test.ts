@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startRun } from '../../cli/run.js';
+import {
+  STAGES,
+  searchAttributes,
+  trainingLoopWorkflowId,
+  type RunStatus,
+} from '../../workflows/contract.js';
+import { createHarness, recordHistories, type Harness } from './harness.js';
+
+/** The simulator's student is weak in these (infra/simulator/profiles.ts BASE_SKILLS). */
+const WEAK = ['Geometry', 'Counting & Probability', 'Precalculus'];
+
+void describe('trainingLoop on the real dev server', () => {
+  let h: Harness;
+  let status: RunStatus;
+  let runId: string;
+
+  before(async () => {
+    h = await createHarness('loop');
+    await h.startWorkers();
+    // Without augmented RL, round 1 starts by assessing the new checkpoint: every stage type runs.
+    const config = await h.config({
+      rounds: 2,
+      stages: {
+        sampler: { budget: 60 },
+        dpo: { rounds: 1, rollouts: 8 },
+        evaluation: { samples: 2 },
+        augmentedRl: { enabled: false },
+      },
+    });
+    runId = config.runId;
+    const handle = await startRun(h.client, config, h.settings.queuePrefix);
+    status = (await handle.result()) as RunStatus;
+  });
+  after(async () => {
+    try {
+      if (process.env.DRILL_RECORD_HISTORIES === '1') await recordHistories(h, status);
+    } finally {
+      await h?.close();
+    }
+  });
+
+  void it('completes both rounds, continuing as new between them', async () => {
+    assert.equal(status.phase, 'completed');
+    assert.equal(status.round, 1);
+    const runs = [];
+    for await (const r of h.client.workflow.list({
+      query: `WorkflowId = "${trainingLoopWorkflowId(runId)}"`,
+    }))
+      runs.push(r);
+    assert.equal(runs.length, 2, 'one workflow run per outer round');
+    assert.deepEqual(runs.map((r) => r.status.name).sort(), ['COMPLETED', 'CONTINUED_AS_NEW']);
+  });
+
+  void it('runs every stage as its own child workflow with a deterministic ID', async () => {
+    const kinds = new Set<string>();
+    for (const s of status.stages) {
+      assert.equal(s.workflowId, `${runId}/r${s.round}/${s.stage}`);
+      const d = await h.client.workflow.getHandle(s.workflowId).describe();
+      assert.equal(d.status.name, 'COMPLETED', s.workflowId);
+      kinds.add(s.stage.startsWith('evaluation') ? 'evaluation' : s.stage.replace(/-\d+$/, ''));
+    }
+    for (const k of [
+      'ingest',
+      'rl',
+      'weakness',
+      'synthesis',
+      'gold',
+      'sft',
+      'dpo',
+      'assess',
+      'evaluation',
+    ]) {
+      assert.ok(kinds.has(k), `stage ${k} ran`);
+      assert.ok(k === 'ingest' || (STAGES as readonly string[]).includes(k));
+    }
+  });
+
+  void it('keeps the parent history short and tags the run with search attributes', async () => {
+    let events = 0;
+    for await (const r of h.client.workflow.list({
+      query: `WorkflowId = "${trainingLoopWorkflowId(runId)}"`,
+    })) {
+      const d = await h.client.workflow.getHandle(r.workflowId, r.runId).describe();
+      events += d.historyLength;
+    }
+    assert.ok(events < 2000, `parent histories hold ${events} events`);
+    const d = await h.client.workflow.getHandle(trainingLoopWorkflowId(runId)).describe();
+    assert.equal(d.typedSearchAttributes.get(searchAttributes.model), 'sim-base');
+    assert.equal(d.typedSearchAttributes.get(searchAttributes.round), 1);
+    assert.equal(d.typedSearchAttributes.get(searchAttributes.stage), status.stages.at(-1)!.stage);
+  });
+
+  void it('detects the weak categories and reports the funnel, accuracies and costs', () => {
+    const weakness = status.stages.find((s) => s.stage === 'weakness' && s.round === 0)!;
+    const ratio = (cat: string) => (weakness.counts[`failed ${cat}`] ?? 0) / 12;
+    const weakRatio = WEAK.reduce((a, c) => a + ratio(c), 0) / WEAK.length;
+    const strong = ['Prealgebra', 'Algebra', 'Number Theory', 'Intermediate Algebra'];
+    const strongRatio = strong.reduce((a, c) => a + ratio(c), 0) / strong.length;
+    assert.ok(weakRatio > strongRatio, `weak categories fail more (${weakRatio} vs ${strongRatio})`);
+
+    const funnel = status.funnel['round 0']!;
+    const steps = [
+      'generated',
+      'RL-suitable',
+      'judged',
+      'answer-verified',
+      'in band',
+      'after dedup/decontamination',
+    ];
+    for (let i = 1; i < steps.length; i++)
+      assert.ok(funnel[steps[i]!]! <= funnel[steps[i - 1]!]!, `funnel narrows at ${steps[i]}`);
+    assert.ok(funnel.generated! > 0);
+
+    const evals = status.stages.filter((s) => s.eval);
+    assert.ok(evals.length >= 4);
+    for (const e of evals) {
+      assert.equal(e.eval!.simulated, true, 'simulator figures are labelled simulated');
+      assert.ok(Object.keys(e.eval!.byCategory).length >= 7);
+    }
+    assert.ok(status.totals.gpuHours > 0);
+    assert.ok(status.totals.llm.requests > 0);
+  });
+});
