@@ -29,6 +29,7 @@ export function queuePrefixOf(orchestrationQueue: string): string {
 }
 
 export const STAGES = [
+  'ingest',
   'rl',
   'assess',
   'weakness',

@@ -101,6 +101,8 @@ export function createLocalBackend(opts: {
         return exitCode === 0 ? { state: 'succeeded', exitCode } : { state: 'failed', exitCode };
       }
       if (alive(Number(handle.id))) return { state: 'running' };
+      // A cancelled job's wrapper is killed with it, so no exit status is written.
+      if (await readIfExists(join(handle.dir, 'cancelled'))) return { state: 'cancelled' };
       return {
         state: 'failed',
         message: 'the job process is gone without an exit status (killed or machine restarted)',

@@ -62,20 +62,8 @@ void describe('trainingLoop on the real dev server', () => {
       assert.equal(d.status.name, 'COMPLETED', s.workflowId);
       kinds.add(s.stage.startsWith('evaluation') ? 'evaluation' : s.stage.replace(/-\d+$/, ''));
     }
-    for (const k of [
-      'ingest',
-      'rl',
-      'weakness',
-      'synthesis',
-      'gold',
-      'sft',
-      'dpo',
-      'assess',
-      'evaluation',
-    ]) {
-      assert.ok(kinds.has(k), `stage ${k} ran`);
-      assert.ok(k === 'ingest' || (STAGES as readonly string[]).includes(k));
-    }
+    // augmented RL is off in this run (the crash test covers it)
+    for (const k of STAGES.filter((k) => k !== 'augmented-rl')) assert.ok(kinds.has(k), `stage ${k} ran`);
   });
 
   void it('keeps the parent history short and tags the run with search attributes', async () => {
