@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-[[ -d node_modules ]] || npm ci --no-fund --no-audit
+[[ -d node_modules ]] || npm install --no-fund --no-audit
 bash infra/stack.sh start
 # shellcheck source=/dev/null
 source .drill/stack/env

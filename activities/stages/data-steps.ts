@@ -274,7 +274,12 @@ export async function summariseEvaluation(
     for await (const r of records<EvalRecord>(store, ref)) {
       if (r.n === 0) continue;
       outcomes.push({
-        groups: ['all', `benchmark:${r.benchmark}`, `category:${r.category}`],
+        groups: [
+          'all',
+          `benchmark:${r.benchmark}`,
+          `category:${r.category}`,
+          `level:${r.level ?? 'unknown'}`,
+        ],
         n: r.n,
         c: r.c,
         majCorrect: r.majCorrect,
@@ -302,6 +307,9 @@ export async function summariseEvaluation(
     byBenchmark: Object.fromEntries(Object.entries(pick('benchmark:')).map(([b, s]) => [b, full(s)])),
     byCategory: Object.fromEntries(
       Object.entries(pick('category:')).map(([c, s]) => [c, { avgAtK: s.avg, problems: s.problems }]),
+    ),
+    byLevel: Object.fromEntries(
+      Object.entries(pick('level:')).map(([l, s]) => [l, { avgAtK: s.avg, problems: s.problems }]),
     ),
     simulated: input.simulated,
   };

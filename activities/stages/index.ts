@@ -150,10 +150,15 @@ export function createStageActivities() {
       );
     },
 
+    /** The evaluation summary, also kept as an artifact (`report`) next to the graded samples. */
     async summariseEvaluation(
       input: WithStore & { records: ArtifactRef[]; checkpoint: string; samples: number; simulated: boolean },
     ) {
-      return data.summariseEvaluation(storeFor(input.store), input);
+      const { store: _s, records: inputs, ...params } = input;
+      return cached(input, 'evaluation-report', params, inputs, async (store, prefix) => {
+        const summary = await data.summariseEvaluation(store, input);
+        return { summary, report: await store.writeJson(`${prefix}/report.json`, summary, 'EvalReport') };
+      });
     },
   };
 }

@@ -32,7 +32,7 @@ export async function evaluationStage(input: {
     addUsage(usage, r.usage);
     records.push(r.output);
   }
-  const summary = await orchestration().summariseEvaluation({
+  const { summary, report, cached } = await orchestration().summariseEvaluation({
     store: ctx.config.store,
     records,
     checkpoint: checkpoint.name,
@@ -42,8 +42,9 @@ export async function evaluationStage(input: {
   return {
     eval: summary,
     record: stageRecord(ctx, {
-      cached: false,
+      cached,
       counts: { problems: summary.overall.problems },
+      artifacts: { report },
       checkpoint: checkpoint.name,
       eval: summary,
       llm: usage,
