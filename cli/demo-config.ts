@@ -81,6 +81,8 @@ export async function demoConfig(setup: DemoSetup): Promise<RunConfigInput> {
       dpo: { rounds: 2, rollouts: 8 },
       evaluation: { samples: 4 },
       augmentedRl: { enabled: true },
+      // More candidates than the k-center subset keeps, so the demo shows the diversity step at work.
+      exam: { candidatesPerMember: 16, keep: 16 },
       ...setup.stages,
     },
   };

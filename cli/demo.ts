@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../infra/simulator/server.js';
 import { RunConfig } from '../schemas/config.js';
+import type { RunStatus, StageRecord } from '../workflows/contract.js';
 import { createLogger, installRuntimeLogger } from '../workers/logger.js';
 import { startWorkers } from '../workers/run.js';
 import type { Settings } from '../workers/settings.js';
@@ -15,6 +16,30 @@ import { startRun, watchRun } from './run.js';
 function expectedStages(c: RunConfig): number {
   const perRound = 2 + 3 + 2 * c.stages.dpo.rounds + (c.stages.augmentedRl.enabled ? 2 : 1);
   return 4 + c.rounds * perRound;
+}
+
+/**
+ * Prints each finished stage; on a terminal a progress bar stays below the lines (cli-progress
+ * only draws on a TTY, so elsewhere — CI, logs — the lines are printed plainly).
+ */
+function progress(expected: number): {
+  onStage: (s: StageRecord, st: RunStatus) => void;
+  finish: () => void;
+} {
+  if (!process.stdout.isTTY) return { onStage: (s) => console.log(stageLine(s)), finish: () => {} };
+  const bars = new cliProgress.MultiBar(
+    { format: ' {bar} {value}/{total} stages | {stage}', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const bar = bars.create(expected, 0, { stage: 'starting' });
+  return {
+    onStage(s, st) {
+      bars.log(`${stageLine(s)}\n`);
+      if (st.stages.length > bar.getTotal()) bar.setTotal(st.stages.length);
+      bar.update(st.stages.length, { stage: st.stage ?? 'done' });
+    },
+    finish: () => bars.stop(),
+  };
 }
 
 /**
@@ -32,7 +57,8 @@ export async function runDemo(opts: {
   const simHome = join(dir, 'sim');
   process.env.DRILL_SIM_HOME = simHome; // the simulated trainer jobs inherit it
   const sim = await startSimulator({ port: 0, home: simHome });
-  const logger = createLogger(process.env.DRILL_LOG_LEVEL ?? 'warn');
+  // The demo's own lines are the progress report; worker logs show up only for errors.
+  const logger = createLogger(process.env.DRILL_LOG_LEVEL ?? 'error');
   installRuntimeLogger(logger);
   const workers = await startWorkers({
     settings: opts.settings,
@@ -67,23 +93,8 @@ export async function runDemo(opts: {
     console.log(`Temporal UI: ${workflowUiUrl(opts.settings, runId)}`);
     await startRun(client, config, opts.settings.queuePrefix);
 
-    const bars = new cliProgress.MultiBar(
-      {
-        format: ' {bar} {value}/{total} stages | {stage}',
-        hideCursor: true,
-        clearOnComplete: true,
-        noTTYOutput: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const bar = bars.create(expectedStages(config), 0, { stage: 'starting' });
-    const status = await watchRun(client, runId, (s, st) => {
-      bars.log(`${stageLine(s)}\n`);
-      if (st.stages.length > bar.getTotal()) bar.setTotal(st.stages.length);
-      bar.update(st.stages.length, { stage: st.stage ?? 'done' });
-    });
-    bar.update(bar.getTotal(), { stage: 'done' });
-    bars.stop();
+    const report = progress(expectedStages(config));
+    const status = await watchRun(client, runId, report.onStage).finally(report.finish);
     console.log(`\n${fullReport(status)}\n`);
     console.log(
       `final checkpoint: ${status.checkpoint} — Temporal UI: ${workflowUiUrl(opts.settings, runId)}`,

@@ -2,6 +2,10 @@ import Table from 'cli-table3';
 import { CATEGORIES } from '../schemas/config.js';
 import type { RunStatus, StageRecord } from '../workflows/contract.js';
 
+/** Plain tables when the output is not a terminal (logs, CI), coloured headers when it is. */
+const table = (head: (string | number)[]) =>
+  new Table({ head: head.map(String), ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }) });
+
 const pct = (x: number | undefined) => (x === undefined ? '' : (100 * x).toFixed(1));
 const SIM_NOTE = 'SIMULATED: figures come from the in-repo simulator, not a real model or GPU';
 
@@ -12,9 +16,9 @@ export function accuracyTable(status: RunStatus): string {
   );
   const cats = CATEGORIES.filter((c) => evals.some((e) => e.eval.byCategory[c]));
   const k = evals[0]?.eval.samples ?? 0;
-  const table = new Table({ head: ['round', 'after', ...cats, `avg@${k}`, `pass@${k}`, `maj@${k}`] });
+  const t = table(['round', 'after', ...cats, `avg@${k}`, `pass@${k}`, `maj@${k}`]);
   for (const e of evals) {
-    table.push([
+    t.push([
       e.round,
       e.stage.replace(/^evaluation\./, ''),
       ...cats.map((c) => pct(e.eval.byCategory[c]?.avgAtK)),
@@ -24,26 +28,42 @@ export function accuracyTable(status: RunStatus): string {
     ]);
   }
   const simulated = evals.some((e) => e.eval.simulated);
-  return `Accuracy per category (avg@${k}, %)${simulated ? ` — ${SIM_NOTE}` : ''}\n${table.toString()}`;
+  return `Accuracy per category (avg@${k}, %)${simulated ? ` — ${SIM_NOTE}` : ''}\n${t.toString()}`;
 }
 
-/** The synthesis funnel of each round, like the SwS paper's. */
+/**
+ * The synthesis funnel of each round, like the SwS paper's: one table per kind of funnel (`round N`
+ * for SwS, `round N exam` for the WarriorMath exam), since their steps differ.
+ */
 export function funnelTable(status: RunStatus): string {
   const rounds = Object.keys(status.funnel);
   if (rounds.length === 0) return 'Synthesis funnel: (no synthesis yet)';
-  const steps = Object.keys(status.funnel[rounds[0]!]!);
-  const table = new Table({ head: ['step', ...rounds] });
-  for (const step of steps) table.push([step, ...rounds.map((r) => status.funnel[r]![step] ?? '')]);
-  return `Synthesis funnel\n${table.toString()}`;
+  const kindOf = (r: string) => r.replace(/^round \d+ ?/, '');
+  return [...new Set(rounds.map(kindOf))]
+    .map((kind) => {
+      const columns = rounds.filter((r) => kindOf(r) === kind);
+      // Rounds may run different steps (e.g. fewer refinements): every step of any column gets a row.
+      const steps = [...new Set(columns.flatMap((r) => Object.keys(status.funnel[r]!)))];
+      const t = table(['step', ...columns]);
+      for (const step of steps) t.push([step, ...columns.map((r) => status.funnel[r]![step] ?? '')]);
+      return `Synthesis funnel${kind ? ` (${kind})` : ''}\n${t.toString()}`;
+    })
+    .join('\n\n');
 }
 
 /** GPU-hours and LLM tokens per stage, and the totals. */
 export function costTable(status: RunStatus): string {
-  const table = new Table({
-    head: ['round', 'stage', 'cached', 'GPU-hours', 'LLM requests', 'prompt tokens', 'completion tokens'],
-  });
+  const t = table([
+    'round',
+    'stage',
+    'cached',
+    'GPU-hours',
+    'LLM requests',
+    'prompt tokens',
+    'completion tokens',
+  ]);
   for (const s of status.stages) {
-    table.push([
+    t.push([
       s.round,
       s.stage,
       s.cached ? 'yes' : '',
@@ -53,17 +73,17 @@ export function costTable(status: RunStatus): string {
       s.llm?.completionTokens ?? '',
     ]);
   }
-  const t = status.totals;
-  table.push([
+  const totals = status.totals;
+  t.push([
     '',
     'total',
     '',
-    t.gpuHours.toFixed(2),
-    t.llm.requests,
-    t.llm.promptTokens,
-    t.llm.completionTokens,
+    totals.gpuHours.toFixed(2),
+    totals.llm.requests,
+    totals.llm.promptTokens,
+    totals.llm.completionTokens,
   ]);
-  return `Cost per stage\n${table.toString()}`;
+  return `Cost per stage\n${t.toString()}`;
 }
 
 /** One line per finished stage, for progress output. */

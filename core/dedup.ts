@@ -185,6 +185,11 @@ export function lshBands(
   return { bands: numPerm, rows: 1 };
 }
 
+/** One LSH bucket key per band of `rows` signature entries: texts sharing a key are candidates. */
+export function lshBandKeys(sig: Uint32Array, rows: number, bands: number): number[] {
+  return Array.from({ length: bands }, (_, b) => hash53(sig.subarray(b * rows, (b + 1) * rows).join(','), b));
+}
+
 export interface NearDuplicateOptions extends MinHashOptions {
   /** estimated Jaccard at or above which two texts are near-duplicates */
   threshold?: number;
@@ -214,7 +219,7 @@ export class NearDuplicateIndex<Id> {
   }
 
   private bandKeys(sig: Uint32Array): number[] {
-    return this.buckets.map((_, b) => hash53(sig.subarray(b * this.rows, (b + 1) * this.rows).join(','), b));
+    return lshBandKeys(sig, this.rows, this.buckets.length);
   }
 
   private match(sig: Uint32Array, keys: readonly number[]): Id | null {

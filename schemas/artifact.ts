@@ -8,6 +8,7 @@ export const RecordSchemaName = z.enum([
   'FailedProblem',
   'ConceptSet',
   'ConceptList',
+  'ExamTask',
   'SyntheticProblem',
   'Verdict',
   'CommitteeAnswer',
@@ -20,6 +21,7 @@ export const RecordSchemaName = z.enum([
   'LlmResult',
   'Embedding',
   'JobResult',
+  'ParquetTable',
 ]);
 export type RecordSchemaName = z.infer<typeof RecordSchemaName>;
 

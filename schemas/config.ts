@@ -167,6 +167,14 @@ export const StagesConfig = z
       .object({
         perProblem: z.number().int().positive().default(5),
         temperature: z.number().min(0).default(0),
+        mergeSimilarity: z
+          .number()
+          .min(-1)
+          .max(1)
+          .default(0.95)
+          .describe(
+            'decision: concepts of a category whose embeddings have cosine ≥ this are merged (the more frequent name wins)',
+          ),
       })
       .strict()
       .prefault({}),
@@ -179,6 +187,23 @@ export const StagesConfig = z
           .array(z.enum(DIFFICULTY_LEVELS))
           .min(1)
           .default([...DIFFICULTY_LEVELS]),
+      })
+      .strict()
+      .prefault({}),
+    synthesis: z
+      .object({
+        mode: z
+          .enum(['generate', 'select'])
+          .default('generate')
+          .describe(
+            'generate: new problems from concept lists (SwS); select: retrieve data.pool problems nearest each concept list (SwS weakness-driven selection)',
+          ),
+        perList: z
+          .number()
+          .int()
+          .positive()
+          .default(1)
+          .describe('select mode: pool problems retrieved per concept list'),
       })
       .strict()
       .prefault({}),
@@ -253,6 +278,32 @@ export const StagesConfig = z
       })
       .strict()
       .prefault({}),
+    exam: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('run the WarriorMath exam (stages 1–4) after SwS synthesis'),
+        candidatesPerMember: z
+          .number()
+          .int()
+          .positive()
+          .default(8)
+          .describe('problems each committee member writes per round, spread over the weakest categories'),
+        rollouts: z.number().int().positive().default(16).describe('N student rollouts per candidate'),
+        maxAccuracy: Probability.default(0.25).describe(
+          'decision: keep problems the student solves at most this often (4 of 16)',
+        ),
+        refineRounds: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(2)
+          .describe('R: critique-and-refine rounds for problems the student solves too often'),
+        keep: z.number().int().positive().default(64).describe('KCenterGreedy subset size'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type StagesConfig = z.infer<typeof StagesConfig>;
@@ -275,6 +326,9 @@ export const RunConfig = z
           .array(z.object({ name: z.string().min(1), uri: DataUri }).strict())
           .min(1)
           .describe('evaluation sets; also used for decontamination'),
+        pool: DataUri.optional().describe(
+          'JSONL problem pool (same row shapes as trainSet) for stages.synthesis.mode "select"',
+        ),
       })
       .strict(),
     endpoints: z.record(z.string().min(1), Endpoint),
@@ -285,6 +339,13 @@ export const RunConfig = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.stages.synthesis.mode === 'select' && cfg.data.pool === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'pool'],
+        message: 'stages.synthesis.mode "select" needs data.pool: the JSONL problem pool to select from',
+      });
+    }
     const roleEntries: [string, string][] = [
       ['student', cfg.roles.student],
       ['classifier', cfg.roles.classifier],

@@ -16,6 +16,8 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 
 export function installRuntimeLogger(logger: pino.Logger): void {
   Runtime.install({
+    // Core (Rust) logs go through the same logger instead of straight to stderr.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     logger: new DefaultLogger('INFO', (entry) => {
       const meta: LogMetadata = entry.meta ?? {};
       logger[LEVELS[entry.level]](meta, entry.message);

@@ -34,6 +34,7 @@ export const STAGES = [
   'assess',
   'weakness',
   'synthesis',
+  'exam',
   'gold',
   'sft',
   'dpo',

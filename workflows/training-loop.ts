@@ -29,6 +29,7 @@ import {
 import { orchestration, queues } from './proxies.js';
 import { addUsage, emptyUsage, type StageContext } from './stage-context.js';
 import { evaluationStage } from './stages/evaluation.js';
+import { examStage } from './stages/exam.js';
 import { goldStage } from './stages/gold.js';
 import { ingestStage } from './stages/ingest.js';
 import { synthesisStage, weaknessStage } from './stages/synthesis.js';
@@ -40,6 +41,7 @@ const SUMMARIES: Record<string, string> = {
   assess: "Student rollouts on the training set: this round's accuracy log",
   weakness: 'Weakness detection: best accuracy < 0.5 and non-rising trend',
   synthesis: 'SwS synthesis: concepts → problems → judges → answers → difficulty band → dedup',
+  exam: 'WarriorMath exam: examiners → answers → student defects → critique & refine → k-center',
   gold: 'Committee answers, pairwise battles, Elo + votes → gold solutions',
   sft: 'SFT on gold solutions',
   dpo: 'DPO + NLL on the checkpoint’s remaining failures',
@@ -89,7 +91,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     }
     return {
       runId,
-      phase: paused && phase === 'running' ? 'paused' : phase,
+      phase: paused && phase !== 'completed' ? 'paused' : phase,
       round,
       rounds: config.rounds,
       stage: current,
@@ -167,18 +169,27 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     trainSet: data.trainSet,
   }));
   const policy = checkpoint;
-  const synth = await stage('synthesis', synthesisStage, (ctx) => ({
-    ctx,
+  const weakSet = {
     failed: weak.failed,
     failuresByCategory: weak.failuresByCategory,
     sizeByCategory: weak.sizeByCategory,
     checkpoint: policy,
     against: [data.trainSet, ...data.benchmarks.map((b) => b.problems)],
-  }));
+  };
+  const synth = await stage('synthesis', synthesisStage, (ctx) => ({ ctx, ...weakSet }));
   funnel[`round ${round}`] = synth.funnel;
+  // The committee answers SwS's problems and the exam's alike.
+  let problems = synth.synthetic;
+  if (config.stages.exam.enabled) {
+    const exam = await stage('exam', examStage, (ctx) => ({ ctx, ...weakSet }));
+    funnel[`round ${round} exam`] = exam.funnel;
+    problems = (
+      await orchestration().concatProblems({ store: config.store, sets: [synth.synthetic, exam.synthetic] })
+    ).problems;
+  }
 
-  if (synth.synthetic.count > 0) {
-    const gold = await stage('gold', goldStage, (ctx) => ({ ctx, problems: synth.synthetic }));
+  if (problems.count > 0) {
+    const gold = await stage('gold', goldStage, (ctx) => ({ ctx, problems }));
     if (gold.gold.count > 0) {
       const sftBase = checkpoint;
       checkpoint = (await stage('sft', sftStage, (ctx) => ({ ctx, sft: gold.sft, base: sftBase })))

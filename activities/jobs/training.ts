@@ -93,7 +93,8 @@ export function createTrainingActivities() {
           if (!handle) {
             const staged: Record<string, string> = {};
             for (const [name, ref] of Object.entries(input.inputs)) {
-              staged[name] = join(dir, 'inputs', `${name}.jsonl`);
+              const ext = ref.schema === 'ParquetTable' ? 'parquet' : 'jsonl';
+              staged[name] = join(dir, 'inputs', `${name}.${ext}`);
               await store.getFile(ref, staged[name]);
             }
             const spec: JobSpec = {

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { NearDuplicateIndex, addToNgramIndex, createNgramIndex, isContaminated } from '../../core/dedup.js';
+import { conceptKey, dedupConcepts } from '../../core/concepts.js';
+import { addToNgramIndex, createNgramIndex, isContaminated } from '../../core/dedup.js';
 import { eloRatings, normaliseRatings, selectGold, type Battle } from '../../core/elo.js';
 import { summarise, type ProblemOutcome } from '../../core/passk.js';
 import { allocateBudget, buildConceptPools, sampleConceptLists } from '../../core/sampler.js';
@@ -19,6 +20,8 @@ import type { EvalSummary } from '../../workflows/contract.js';
 import type { ArtifactStore } from '../storage/store.js';
 import type { JudgedProblem } from './committee-steps.js';
 import type { AssessedProblem, EvalRecord, GoldItem } from './student-steps.js';
+import { spillDedup } from './spill-dedup.js';
+import { writeVerlParquet } from './verl-parquet.js';
 
 /** The non-LLM steps between LLM calls: each reads artifacts, runs core logic, writes artifacts. */
 
@@ -89,22 +92,26 @@ export async function detectWeakness(
   };
 }
 
-/** The distinct concepts of all concept sets, as embedding inputs. */
+/** The distinct concepts of all concept sets, by normalised key, as embedding inputs. */
 export async function conceptTexts(store: ArtifactStore, conceptSets: ArtifactRef, prefix: string) {
   const seen = new Set<string>();
   async function* texts() {
     for await (const s of records<ConceptSet>(store, conceptSets)) {
       for (const c of s.concepts) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        yield { id: c, text: c };
+        const key = conceptKey(c);
+        if (!key || seen.has(key)) continue;
+        seen.add(key);
+        yield { id: key, text: key };
       }
     }
   }
   return { texts: await store.writeJsonl(`${prefix}/concepts.jsonl`, texts(), 'Embedding') };
 }
 
-/** SwS stage E: budget split by failure ratio, then seeded concept-combination sampling. */
+/**
+ * SwS stages D (dedup) and E: concepts merged by spelling and embedding similarity, the budget
+ * split by failure ratio, then seeded concept-combination sampling.
+ */
 export async function sampleConcepts(
   store: ArtifactStore,
   input: {
@@ -113,6 +120,7 @@ export async function sampleConcepts(
     failuresByCategory: Counts;
     sizeByCategory: Counts;
     sampler: StagesConfig['sampler'];
+    mergeSimilarity: number;
     seed: number;
     /** Makes list (and so synthetic problem) ids unique across rounds. */
     idPrefix: string;
@@ -125,7 +133,8 @@ export async function sampleConcepts(
   for await (const v of records<{ id: string; embedding: number[] }>(store, input.vectors))
     embeddings.set(v.id, v.embedding);
   const allocation = allocateBudget(input.sampler.budget, input.failuresByCategory, input.sizeByCategory);
-  const pools = buildConceptPools(sets, embeddings);
+  const deduped = dedupConcepts(sets, embeddings, { mergeSimilarity: input.mergeSimilarity });
+  const pools = buildConceptPools(deduped.sets, deduped.embeddings);
   const { lists, report } = sampleConceptLists(
     pools,
     allocation as Partial<Record<Category, number>>,
@@ -142,12 +151,17 @@ export async function sampleConcepts(
     'ConceptList',
   );
   const duplicates = Object.values(report).reduce((s, r) => s + (r?.duplicatesRejected ?? 0), 0);
-  return { lists: out, allocation, counts: { sampled: out.count, 'duplicate lists rejected': duplicates } };
+  return {
+    lists: out,
+    allocation,
+    counts: { sampled: out.count, 'duplicate lists rejected': duplicates, 'concepts merged': deduped.merged },
+  };
 }
 
 /**
  * Near-duplicate removal (MinHash) among synthetic problems and decontamination (13-gram
- * overlap) against every benchmark and the original training set.
+ * overlap) against every benchmark and the original training set. The near-duplicate index
+ * spills to temp files, so memory does not grow with the number of synthetic problems.
  */
 export async function dedupAndDecontaminate(
   store: ArtifactStore,
@@ -158,14 +172,19 @@ export async function dedupAndDecontaminate(
   for (const ref of input.against) {
     for await (const p of records<Problem>(store, ref)) addToNgramIndex(index, p.problem);
   }
-  const near = new NearDuplicateIndex<string>({ threshold: 0.8, seed: input.seed });
   const counts: Counts = { in: 0 };
   async function* kept() {
-    for await (const s of records<SyntheticProblem>(store, input.synthetic)) {
+    const verdicts = spillDedup(
+      () => records<SyntheticProblem>(store, input.synthetic),
+      (s) => s.problem,
+      (s) => isContaminated(s.problem, index),
+      { threshold: 0.8, seed: input.seed, expected: input.synthetic.count },
+    );
+    for await (const { record, verdict } of verdicts) {
       counts.in!++;
-      if (isContaminated(s.problem, index)) bump(counts, 'dropped: overlaps a benchmark or training problem');
-      else if (near.offer(s.id, s.problem) !== null) bump(counts, 'dropped: near-duplicate');
-      else yield s;
+      if (verdict === 'excluded') bump(counts, 'dropped: overlaps a benchmark or training problem');
+      else if (verdict === 'duplicate') bump(counts, 'dropped: near-duplicate');
+      else yield record;
     }
   }
   const out = await store.writeJsonl(`${prefix}/synthetic.jsonl`, kept(), 'SyntheticProblem');
@@ -233,7 +252,8 @@ export async function selectGoldAnswers(
 
 /**
  * SwS stage J's training set: original ∪ synthetic, synthetic rows tagged and given fresh indices
- * after the largest original index, so the accuracy log stays keyed uniquely.
+ * after the largest original index, so the accuracy log stays keyed uniquely. Written twice: as
+ * Problem JSONL (what our jobs read) and, from that file, as the verl Parquet an RL recipe reads.
  */
 export async function mergeTrainSet(
   store: ArtifactStore,
@@ -261,7 +281,9 @@ export async function mergeTrainSet(
       }
     }
   }
-  return { trainSet: await store.writeJsonl(`${prefix}/train.jsonl`, rows(), 'Problem') };
+  const trainSet = await store.writeJsonl(`${prefix}/train.jsonl`, rows(), 'Problem');
+  const parquet = await writeVerlParquet(store, `${prefix}/train.parquet`, records<Problem>(store, trainSet));
+  return { trainSet, parquet };
 }
 
 /** Avg@k, Pass@k and maj@k per benchmark and per category. */

@@ -4,9 +4,11 @@ import { cachedStep } from '../cache.js';
 import { storeFor } from '../stores.js';
 import type { ArtifactStore } from '../storage/store.js';
 import * as data from './data-steps.js';
+import * as exam from './exam-data.js';
 import { ingestProblems } from './ingest.js';
 import { collectLanes, renderLanes, type RenderedLane } from './llm-step.js';
 import { PROMPT_VERSIONS, llmStep } from './registry.js';
+import * as selection from './selection-steps.js';
 
 /**
  * The orchestration queue's activities: light data steps around the LLM and GPU work. Each takes
@@ -101,7 +103,8 @@ export function createStageActivities() {
     },
 
     async conceptTexts(input: WithStore & { conceptSets: ArtifactRef }) {
-      return cached(input, 'concept-texts', {}, [input.conceptSets], (store, prefix) =>
+      // Texts are normalised concept keys since version 2.
+      return cached(input, 'concept-texts', { version: 2 }, [input.conceptSets], (store, prefix) =>
         data.conceptTexts(store, input.conceptSets, prefix),
       );
     },
@@ -113,6 +116,7 @@ export function createStageActivities() {
         failuresByCategory: Record<string, number>;
         sizeByCategory: Record<string, number>;
         sampler: StagesConfig['sampler'];
+        mergeSimilarity: number;
         seed: number;
         idPrefix: string;
       },
@@ -120,6 +124,30 @@ export function createStageActivities() {
       const { store: _s, conceptSets, vectors, ...params } = input;
       return cached(input, 'sample-concepts', params, [conceptSets, vectors], (store, prefix) =>
         data.sampleConcepts(store, input, prefix),
+      );
+    },
+
+    async poolTexts(input: WithStore & { pool: ArtifactRef }) {
+      return cached(input, 'pool-texts', {}, [input.pool], (store, prefix) =>
+        selection.poolTexts(store, input.pool, prefix),
+      );
+    },
+
+    async selectFromPool(
+      input: WithStore & {
+        lists: ArtifactRef;
+        conceptVectors: ArtifactRef;
+        pool: ArtifactRef;
+        poolVectors: ArtifactRef;
+        perList: number;
+      },
+    ) {
+      return cached(
+        input,
+        'select-from-pool',
+        { perList: input.perList },
+        [input.lists, input.conceptVectors, input.pool, input.poolVectors],
+        (store, prefix) => selection.selectFromPool(store, input, prefix),
       );
     },
 
@@ -145,8 +173,61 @@ export function createStageActivities() {
     },
 
     async mergeTrainSet(input: WithStore & { original: ArtifactRef; synthetic: ArtifactRef[] }) {
-      return cached(input, 'merge-train', {}, [input.original, ...input.synthetic], (store, prefix) =>
-        data.mergeTrainSet(store, input, prefix),
+      // The format version keeps manifests from before the Parquet output from being reused.
+      return cached(
+        input,
+        'merge-train',
+        { format: 2 },
+        [input.original, ...input.synthetic],
+        (store, prefix) => data.mergeTrainSet(store, input, prefix),
+      );
+    },
+
+    async planExam(
+      input: WithStore & {
+        failed: ArtifactRef;
+        failuresByCategory: Record<string, number>;
+        sizeByCategory: Record<string, number>;
+        members: number;
+        perMember: number;
+        seed: number;
+        idPrefix: string;
+      },
+    ) {
+      const { store: _s, failed, ...params } = input;
+      return cached(input, 'exam-plan', params, [failed], (store, prefix) =>
+        exam.planExam(store, input, prefix),
+      );
+    },
+
+    async splitDefects(input: WithStore & { assessed: ArtifactRef; maxAccuracy: number }) {
+      return cached(
+        input,
+        'exam-defects',
+        { maxAccuracy: input.maxAccuracy },
+        [input.assessed],
+        (store, prefix) => exam.splitDefects(store, input, prefix),
+      );
+    },
+
+    async problemTexts(input: WithStore & { problems: ArtifactRef }) {
+      return cached(input, 'problem-texts', {}, [input.problems], (store, prefix) =>
+        exam.problemTexts(store, input.problems, prefix),
+      );
+    },
+
+    async selectDiverse(
+      input: WithStore & { problems: ArtifactRef; vectors: ArtifactRef; keep: number; seed: number },
+    ) {
+      const { keep, seed } = input;
+      return cached(input, 'kcenter', { keep, seed }, [input.problems, input.vectors], (store, prefix) =>
+        exam.selectDiverse(store, input, prefix),
+      );
+    },
+
+    async concatProblems(input: WithStore & { sets: ArtifactRef[] }) {
+      return cached(input, 'concat-problems', {}, input.sets, (store, prefix) =>
+        exam.concatProblems(store, input, prefix),
       );
     },
 

@@ -1,5 +1,6 @@
 import { PROMPTS } from '../../core/prompts/index.js';
 import { battleStep, committeeAnswerStep } from './committee-steps.js';
+import { critiqueStep, examineStep, refineStep } from './exam-steps.js';
 import type { LlmStepDef } from './llm-step.js';
 import { assessStep, difficultyStep, evalStep, preferenceStep } from './student-steps.js';
 import { classifyStep, conceptsStep, generateStep, judgeStep, referenceStep } from './synthesis-steps.js';
@@ -19,6 +20,9 @@ export const LLM_STEPS: Record<string, LlmStepDef<any, any, any>> = Object.fromE
     battleStep,
     preferenceStep,
     evalStep,
+    examineStep,
+    critiqueStep,
+    refineStep,
   ].map((s) => [s.name, s]),
 );
 

@@ -98,8 +98,10 @@ if (values.mode === 'prepare') {
   console.log(JSON.stringify(ref));
 } else {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const extra = values.mode === 'bare' ? await bare() : await activity();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   console.log(
     JSON.stringify({
       mode: values.mode,
@@ -108,6 +110,7 @@ if (values.mode === 'prepare') {
       seconds: Number(seconds.toFixed(2)),
       rps: Math.round(n / seconds),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      cpuUsPerRequest: Math.round((cpu.user + cpu.system) / n),
       ...extra,
     }),
   );

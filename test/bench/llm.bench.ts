@@ -99,8 +99,12 @@ async function main(): Promise<void> {
             ref,
             'out-key': `bench/c${concurrency}-${k}`,
           });
-          const out = JSON.parse(last) as { rps: number; peakRssMB: number };
+          const out = JSON.parse(last) as { rps: number; peakRssMB: number; cpuUsPerRequest: number };
           row[`${mode}Rps`] = Math.max(row[`${mode}Rps`] ?? 0, out.rps);
+          row[`${mode}CpuUsPerRequest`] = Math.min(
+            row[`${mode}CpuUsPerRequest`] ?? Infinity,
+            out.cpuUsPerRequest,
+          );
           row[`${mode}PeakRssMB`] = Math.max(row[`${mode}PeakRssMB`] ?? 0, out.peakRssMB);
         }
       }

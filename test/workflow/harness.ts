@@ -133,6 +133,20 @@ export async function recordHistories(h: Harness, status: RunStatus): Promise<vo
   }
 }
 
+/** Every string in a workflow's history, payload bytes decoded: to search it for what must not be there. */
+export async function historyText(h: Harness, workflowId: string, runId?: string): Promise<string> {
+  const history = await h.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const parts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') parts.push(v);
+    else if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(history.events);
+  return parts.join('\n');
+}
+
 /** The failure's own message and type, however deep Temporal wrapped it. */
 export function rootFailure(err: unknown): { message: string; type?: string } {
   let e = err as { cause?: unknown; message: string; type?: string };

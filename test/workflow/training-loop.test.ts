@@ -102,6 +102,24 @@ void describe('trainingLoop on the real dev server', () => {
       assert.ok(funnel[steps[i]!]! <= funnel[steps[i - 1]!]!, `funnel narrows at ${steps[i]}`);
     assert.ok(funnel.generated! > 0);
 
+    // The exam aims at the weak categories and hands gold selection SwS's problems and its own.
+    const exam = status.stages.find((s) => s.stage === 'exam' && s.round === 0)!;
+    const examWeak = Object.keys(exam.counts)
+      .filter((k) => k.startsWith('weak: '))
+      .sort((a, b) => exam.counts[a]! - exam.counts[b]!)
+      .map((k) => k.slice('weak: '.length));
+    assert.ok(WEAK.includes(examWeak[0]!), `the weakest category ${examWeak[0]} is a weak one`);
+    assert.ok(WEAK.filter((c) => examWeak.includes(c)).length >= 2, `examined on ${examWeak.join(', ')}`);
+    const examFunnel = status.funnel['round 0 exam']!;
+    assert.equal(examFunnel['exam tasks'], 3 * 16, '3 members × candidatesPerMember');
+    assert.ok(examFunnel['defects, all rounds']! > 0);
+    assert.ok(examFunnel['kept (k-center)']! <= Math.min(16, examFunnel['after dedup/decontamination']!));
+    const gold = status.stages.find((s) => s.stage === 'gold' && s.round === 0)!;
+    assert.ok(
+      gold.counts.problems! <= funnel['after dedup/decontamination']! + examFunnel['kept (k-center)']!,
+    );
+    assert.ok(gold.counts.problems! > funnel['after dedup/decontamination']!, 'gold sees the exam problems');
+
     const evals = status.stages.filter((s) => s.eval);
     assert.ok(evals.length >= 4);
     for (const e of evals) {

@@ -1,7 +1,7 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
-import type { StageRecord } from '../contract.js';
+import type { LlmUsageTotals, StageRecord } from '../contract.js';
 import { llm, orchestration } from '../proxies.js';
 import {
   addUsage,
@@ -55,6 +55,7 @@ export interface SynthesisResult {
  * SwS stages C–I: concepts of the failed problems → embeddings → concept lists (budget ∝ failure
  * ratio) → problems → two judges → labeller's self-consistent answers → the policy's accuracy
  * band → near-duplicate removal and decontamination. The funnel counts each step's survivors.
+ * In `select` mode the pool problems nearest each concept list replace generation and labelling.
  */
 export async function synthesisStage(input: SynthesisInput): Promise<SynthesisResult> {
   const { ctx } = input;
@@ -63,7 +64,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   const store = config.store;
   const usage = emptyUsage();
   const counts: Record<string, number> = {};
-  const track = (step: string, r: { usage: typeof usage; counts: Record<string, number> }) => {
+  const track: Track = (step, r) => {
     addUsage(usage, r.usage);
     for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
   };
@@ -98,18 +99,68 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
     failuresByCategory: input.failuresByCategory,
     sizeByCategory: input.sizeByCategory,
     sampler: s.sampler,
+    mergeSimilarity: s.concepts.mergeSimilarity,
     seed: config.seed + ctx.round,
     idPrefix: `r${ctx.round}-`,
   });
 
-  setCurrentDetails(`generating ${lists.lists.count} problems`);
-  const generated = await runLlmStep(
+  // Both modes end in problems with reference answers; the funnel names each mode's own steps.
+  const labelled =
+    s.synthesis.mode === 'select'
+      ? await selectFromPool(ctx, lists.lists, embedded.vectors, usage)
+      : await generateAndLabel(ctx, lists.lists, track);
+
+  setCurrentDetails(`filtering ${labelled.output.count} problems by the policy's accuracy`);
+  const inBand = await runLlmStep(
     ctx,
-    'generate',
-    lists.lists,
-    { temperature: s.generation.temperature },
-    [{ role: 'generator', endpointName: config.roles.generator }],
+    'difficulty',
+    labelled.output,
+    {
+      n: s.difficulty.samples,
+      temperature: s.rl.temperature,
+      band: s.difficulty.band,
+      studentAgreement: s.referenceAnswer.studentAgreement,
+    },
+    [studentLane(config, input.checkpoint.name)],
   );
+  track('difficulty', inBand);
+
+  const deduped = await orchestration().dedupAndDecontaminate({
+    store,
+    synthetic: inBand.output,
+    against: input.against,
+    seed: config.seed,
+  });
+  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
+
+  const funnel = {
+    'concept lists': lists.lists.count,
+    ...labelled.funnel,
+    'in band': inBand.output.count,
+    'after dedup/decontamination': deduped.synthetic.count,
+  };
+  return {
+    synthetic: deduped.synthetic,
+    funnel,
+    record: stageRecord(ctx, { cached: deduped.cached, counts: { ...funnel, ...counts }, llm: usage }),
+  };
+}
+
+type Track = (step: string, r: { usage: LlmUsageTotals; counts: Record<string, number> }) => void;
+
+interface Labelled {
+  output: ArtifactRef;
+  funnel: Record<string, number>;
+}
+
+/** SwS stages F–H: a problem per concept list, kept by both judges, labelled by self-consistency. */
+async function generateAndLabel(ctx: StageContext, lists: ArtifactRef, track: Track): Promise<Labelled> {
+  const { config } = ctx;
+  const s = config.stages;
+  setCurrentDetails(`generating ${lists.count} problems`);
+  const generated = await runLlmStep(ctx, 'generate', lists, { temperature: s.generation.temperature }, [
+    { role: 'generator', endpointName: config.roles.generator },
+  ]);
   track('generate', generated);
 
   setCurrentDetails(`judging ${generated.output.count} problems`);
@@ -141,41 +192,55 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   );
   track('reference-answer', answered);
 
-  setCurrentDetails(`filtering ${answered.output.count} problems by the policy's accuracy`);
-  const inBand = await runLlmStep(
-    ctx,
-    'difficulty',
-    answered.output,
-    {
-      n: s.difficulty.samples,
-      temperature: s.rl.temperature,
-      band: s.difficulty.band,
-      studentAgreement: s.referenceAnswer.studentAgreement,
-    },
-    [studentLane(config, input.checkpoint.name)],
-  );
-  track('difficulty', inBand);
-
-  const deduped = await orchestration().dedupAndDecontaminate({
-    store,
-    synthetic: inBand.output,
-    against: input.against,
-    seed: config.seed,
-  });
-  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
-
-  const funnel = {
-    'concept lists': lists.lists.count,
-    generated: lists.lists.count,
-    'RL-suitable': generated.output.count,
-    judged: judged.output.count,
-    'answer-verified': answered.output.count,
-    'in band': inBand.output.count,
-    'after dedup/decontamination': deduped.synthetic.count,
-  };
   return {
-    synthetic: deduped.synthetic,
-    funnel,
-    record: stageRecord(ctx, { cached: deduped.cached, counts: { ...funnel, ...counts }, llm: usage }),
+    output: answered.output,
+    funnel: {
+      generated: lists.count,
+      'RL-suitable': generated.output.count,
+      judged: judged.output.count,
+      'answer-verified': answered.output.count,
+    },
+  };
+}
+
+/**
+ * SwS weakness-driven selection: the pool problems nearest each concept list (embedding cosine).
+ * Pool problems carry reference answers, so generation, judging and labelling are skipped; the
+ * difficulty band and dedup/decontamination still apply.
+ */
+async function selectFromPool(
+  ctx: StageContext,
+  lists: ArtifactRef,
+  conceptVectors: ArtifactRef,
+  usage: LlmUsageTotals,
+): Promise<Labelled> {
+  const { config } = ctx;
+  const store = config.store;
+  setCurrentDetails('reading the problem pool');
+  // RunConfig's refinement guarantees data.pool in select mode.
+  const pool = await orchestration().ingest({ store, uri: config.data.pool!, name: 'pool' });
+  const texts = await orchestration().poolTexts({ store, pool: pool.problems });
+  setCurrentDetails(`embedding ${pool.problems.count} pool problems`);
+  const embedded = await llm().embedCall({
+    store,
+    stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/embed-pool`,
+    role: 'embedder',
+    endpointName: config.roles.embedder,
+    endpoint: config.endpoints[config.roles.embedder]!,
+    inputs: texts.texts,
+  });
+  addUsage(usage, embedded.usage);
+  setCurrentDetails(`selecting pool problems for ${lists.count} concept lists`);
+  const picked = await orchestration().selectFromPool({
+    store,
+    lists,
+    conceptVectors,
+    pool: pool.problems,
+    poolVectors: embedded.vectors,
+    perList: config.stages.synthesis.perList,
+  });
+  return {
+    output: picked.selected,
+    funnel: { pool: pool.problems.count, 'selected from pool': picked.selected.count },
   };
 }

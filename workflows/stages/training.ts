@@ -19,13 +19,15 @@ async function train(
   data: ArtifactRef,
   hyperparams: Record<string, unknown>,
   counts: Record<string, number>,
+  /** Further inputs staged next to `train` (e.g. the verl Parquet of the same set). */
+  extraInputs: Record<string, ArtifactRef> = {},
 ): Promise<TrainedModel> {
   const job = await gpu(ctx.config).runTrainingJob({
     runId: ctx.runId,
     stage: `r${ctx.round}-${ctx.stage}`,
     kind,
     base,
-    inputs: { train: data },
+    inputs: { ...extraInputs, train: data },
     hyperparams,
     seed: ctx.config.seed,
     store: ctx.config.store,
@@ -44,11 +46,15 @@ async function train(
   };
 }
 
-/** GRPO with the per-problem accuracy log (the initial RL, or augmented RL on original ∪ synthetic). */
+/**
+ * GRPO with the per-problem accuracy log (the initial RL, or augmented RL on original ∪ synthetic).
+ * `parquet`, when given, is the same set as verl Parquet, staged as the job's `parquet` input.
+ */
 export async function rlStage(input: {
   ctx: StageContext;
   trainSet: ArtifactRef;
   base: Checkpoint;
+  parquet?: ArtifactRef;
 }): Promise<TrainedModel> {
   const { rl } = input.ctx.config.stages;
   return train(
@@ -58,6 +64,7 @@ export async function rlStage(input: {
     input.trainSet,
     { ...rl },
     { 'train problems': input.trainSet.count },
+    input.parquet ? { parquet: input.parquet } : {},
   );
 }
 
