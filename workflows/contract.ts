@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { LlmUsage } from '../activities/llm/types.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { RunConfigInput } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
@@ -74,15 +75,8 @@ export interface EvalSummary {
   simulated: boolean;
 }
 
-export interface LlmUsageTotals {
-  requests: number;
-  ok: number;
-  invalid: number;
-  failed: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-}
+/** LLM accounting as the LLM layer reports it, summed per stage and per run. */
+export type LlmUsageTotals = LlmUsage;
 
 /** One finished stage as the status query and the demo table show it. */
 export interface StageRecord {

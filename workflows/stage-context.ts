@@ -21,6 +21,7 @@ export const emptyUsage = (): LlmUsageTotals => ({
   promptTokens: 0,
   completionTokens: 0,
   costUsd: 0,
+  retries: 0,
 });
 
 export function addUsage(into: LlmUsageTotals, u: LlmUsageTotals): LlmUsageTotals {

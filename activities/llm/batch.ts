@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type pino from 'pino';
 import type { ArtifactStore } from '../storage/store.js';
-import { answerRequest, type AnswerValidator } from './chat.js';
+import { answerRequest, type AnswerValidator, type Completion } from './chat.js';
 import type { BatchContext } from './context.js';
-import type { EndpointPool } from './endpoint-pool.js';
+import type { CallOutcome, EndpointPool } from './endpoint-pool.js';
 import { requestLineError } from './errors.js';
 import { LlmRequest, LlmResult } from './records.js';
 import { runTag, shardSizeFor } from './shard-layout.js';
@@ -19,32 +19,50 @@ export interface BatchEnv {
   /** Overrides shardSizeFor (tests use small shards). */
   shardSize?: number;
   heartbeatMs: number;
+  /** How often a Batch API batch is polled. */
+  batchPollMs: number;
   logger?: pino.Logger;
 }
 
-export async function runLlmBatch(input: LlmBatchInput, env: BatchEnv): Promise<LlmBatchOutput> {
+/** The first answers of a Batch API batch (batch-api.ts): only repair re-asks are then sent. */
+export interface Answered {
+  batchId: string;
+  /** The answer to the request, handed out once. */
+  take(customId: string): CallOutcome<Completion>;
+}
+
+export function parseRequestLine(input: LlmBatchInput, raw: unknown, line: number): LlmRequest {
+  const req = LlmRequest.safeParse(raw);
+  if (!req.success) throw requestLineError(input.requests.uri, line, z.prettifyError(req.error));
+  return req.data;
+}
+
+export async function runLlmBatch(
+  input: LlmBatchInput,
+  env: BatchEnv,
+  answered?: Answered,
+): Promise<LlmBatchOutput> {
   const where = { role: input.role, endpointName: input.endpointName };
   const model = input.model ?? input.endpoint.model;
   const shardSize = env.shardSize ?? shardSizeFor(input.requests.count);
   const usage = emptyUsage();
   const settings = { pool: env.pool, where, model, validator: env.validator };
+  const shaping = [input.requests.sha256, model, input.parser ?? null, shardSize];
   const results = await runSharded(
     {
       store: env.store,
       source: input.requests,
       outKey: input.outKey,
-      tag: runTag(['chat', input.requests.sha256, model, input.parser ?? null, shardSize]),
+      tag: runTag(answered ? ['batch-api', answered.batchId, ...shaping] : ['chat', ...shaping]),
       resultKey: `${input.outKey}/results.jsonl`,
       schema: 'LlmResult',
       shardSize,
       concurrency: env.pool.concurrency,
-      parse: (raw, line) => {
-        const req = LlmRequest.safeParse(raw);
-        if (!req.success) throw requestLineError(input.requests.uri, line, z.prettifyError(req.error));
-        return req.data;
-      },
-      run: (req, signal) => answerRequest(req, settings, signal),
+      parse: (raw, line) => parseRequestLine(input, raw, line),
+      run: (req, signal) => answerRequest(req, settings, signal, answered?.take(req.custom_id)),
       ctx: env.ctx,
+      // A retried attempt finds the batch again by its id.
+      details: answered && { batchId: answered.batchId },
       heartbeatMs: env.heartbeatMs,
       logger: env.logger?.child({ stage: input.stage, role: input.role, endpoint: input.endpointName }),
     },

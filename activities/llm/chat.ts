@@ -17,21 +17,32 @@ export interface ChatSettings {
   validator?: AnswerValidator;
 }
 
-type Completion = OpenAI.Chat.Completions.ChatCompletion;
+export type Completion = OpenAI.Chat.Completions.ChatCompletion;
 type Body = LlmRequest['body'];
 
 /**
  * One request to its result line. Failures of this request alone (retries exhausted, a 400) are
  * recorded in the line; failures of the endpoint (bad key, unknown model, unreachable) throw.
+ * `answered` is the first answer when it came another way (the Batch API): only repair re-asks
+ * are then sent.
  */
 export async function answerRequest(
   req: LlmRequest,
   s: ChatSettings,
   signal: AbortSignal,
+  answered?: CallOutcome<Completion>,
 ): Promise<LlmResult> {
   const started = performance.now();
   const usage = { prompt_tokens: 0, completion_tokens: 0 };
   let attempts = 0;
+  const counted = (outcome: CallOutcome<Completion>): CallOutcome<Completion> => {
+    attempts += outcome.attempts;
+    if (outcome.ok) {
+      usage.prompt_tokens += outcome.value.usage?.prompt_tokens ?? 0;
+      usage.completion_tokens += outcome.value.usage?.completion_tokens ?? 0;
+    }
+    return outcome;
+  };
   const complete = async (body: Body): Promise<CallOutcome<Completion>> => {
     const outcome = await s.pool.call(
       (client, options) =>
@@ -48,12 +59,7 @@ export async function answerRequest(
         tokensOf: (c) => c.usage?.total_tokens ?? 0,
       },
     );
-    attempts += outcome.attempts;
-    if (outcome.ok) {
-      usage.prompt_tokens += outcome.value.usage?.prompt_tokens ?? 0;
-      usage.completion_tokens += outcome.value.usage?.completion_tokens ?? 0;
-    }
-    return outcome;
+    return counted(outcome);
   };
   const line = (fields: Pick<LlmResult, 'ok'> & Partial<LlmResult>): LlmResult => ({
     custom_id: req.custom_id,
@@ -63,7 +69,7 @@ export async function answerRequest(
     attempts,
   });
 
-  const first = await complete(req.body);
+  const first = answered ? counted(answered) : await complete(req.body);
   if (!first.ok) return line({ ok: false, error: first.error });
   const contents = texts(first.value);
   if (!s.validator) return line({ ok: true, contents });

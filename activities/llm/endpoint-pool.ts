@@ -63,10 +63,30 @@ export class EndpointPool {
   }
 
   async call<T>(op: Operation<T>, c: CallContext<T>): Promise<CallOutcome<T>> {
-    const options: OpenAI.RequestOptions = { signal: c.signal, headers: { [CUSTOM_ID_HEADER]: c.tag } };
+    // The openai client adds an abort listener to the signal of every request and never removes
+    // it. On the batch's long-lived signal they would pile up, one per request: memory that grows
+    // with the batch, and an addEventListener that walks the whole list. So each call gets its own
+    // signal, linked to the caller's only while the call runs.
+    const linked = new AbortController();
+    const forward = (): void => linked.abort(c.signal.reason);
+    if (c.signal.aborted) forward();
+    else c.signal.addEventListener('abort', forward, { once: true });
+    try {
+      return await this.attempts(op, c, linked.signal);
+    } finally {
+      c.signal.removeEventListener('abort', forward);
+    }
+  }
+
+  private async attempts<T>(
+    op: Operation<T>,
+    c: CallContext<T>,
+    signal: AbortSignal,
+  ): Promise<CallOutcome<T>> {
+    const options: OpenAI.RequestOptions = { signal, headers: { [CUSTOM_ID_HEADER]: c.tag } };
     for (let attempts = 1; ; attempts++) {
-      if (this.requestBucket) await admit(this.requestBucket, 1, c.signal);
-      if (this.tokenBucket) await admit(this.tokenBucket, c.estimatedTokens, c.signal);
+      if (this.requestBucket) await admit(this.requestBucket, 1, signal);
+      if (this.tokenBucket) await admit(this.tokenBucket, c.estimatedTokens, signal);
       await this.slots.acquire();
       const replica = this.replicas.pick(Date.now());
       let err: unknown;
@@ -112,9 +132,7 @@ export class EndpointPool {
           await sleep(
             backoffMs(attempts, failure.retryAfterMs, this.settings.random(), this.settings.backoff),
             undefined,
-            {
-              signal: c.signal,
-            },
+            { signal },
           ).catch(() => {
             throw c.signal.reason ?? err;
           });

@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import { getPrompt, isPromptName } from '../../core/prompts/index.js';
 import type { ArtifactStore } from '../storage/store.js';
+import { runBatchApi } from './batch-api.js';
 import { runLlmBatch, type BatchEnv } from './batch.js';
 import type { AnswerValidator } from './chat.js';
 import { currentBatchContext, type BatchContext } from './context.js';
@@ -17,9 +18,16 @@ export interface LlmTuning {
   backoffCapMs: number;
   /** Heartbeat period; Temporal throttles what it sends to the server. */
   heartbeatMs: number;
+  /** Poll period of a Batch API batch (mode 'batch-api'), which takes minutes to hours. */
+  batchPollMs: number;
 }
 
-export const DEFAULT_TUNING: LlmTuning = { backoffBaseMs: 500, backoffCapMs: 30_000, heartbeatMs: 2_000 };
+export const DEFAULT_TUNING: LlmTuning = {
+  backoffBaseMs: 500,
+  backoffCapMs: 30_000,
+  heartbeatMs: 2_000,
+  batchPollMs: 30_000,
+};
 
 export interface LlmDeps {
   store: ArtifactStore;
@@ -48,12 +56,14 @@ export function createLlmActivities(deps: LlmDeps) {
     ctx: (deps.context ?? currentBatchContext)(),
     shardSize: tuning.shardSize,
     heartbeatMs: tuning.heartbeatMs,
+    batchPollMs: tuning.batchPollMs,
     logger: deps.logger,
   });
   return {
     async llmBatch(input: LlmBatchInput): Promise<LlmBatchOutput> {
       const validator = input.parser === undefined ? undefined : validatorFor(input.parser);
-      return runLlmBatch(input, { ...envFor(input), validator });
+      const run = input.mode === 'batch-api' ? runBatchApi : runLlmBatch;
+      return run(input, { ...envFor(input), validator });
     },
     async embedBatch(input: EmbedBatchInput): Promise<EmbedBatchOutput> {
       return runEmbedBatch(input, envFor(input));

@@ -25,6 +25,8 @@ export interface ShardedJob<T, R> {
   /** The work for one item; rejects only for failures that must stop the batch. */
   run(item: T, signal: AbortSignal): Promise<R>;
   ctx: BatchContext;
+  /** Sent with every heartbeat besides the progress (e.g. the Batch API's batch id). */
+  details?: Record<string, unknown>;
   heartbeatMs: number;
   logger?: pino.Logger;
 }
@@ -82,7 +84,8 @@ export async function runSharded<T, R>(
     while (complete.has(frontier)) frontier += 1;
   };
   advance();
-  const beat = (): void => ctx.heartbeat({ shard: lowest, offset: lowest * shardSize } satisfies Progress);
+  const beat = (): void =>
+    ctx.heartbeat({ ...job.details, shard: lowest, offset: lowest * shardSize } satisfies Progress);
   beat();
   const timer = setInterval(beat, job.heartbeatMs);
 

@@ -17,6 +17,11 @@ export interface LlmBatchInput {
   outKey: string;
   /** A prompt name: each choice is validated with its parser; one repair re-ask, then recorded invalid. */
   parser?: string;
+  /**
+   * 'sync' (default): one call per request. 'batch-api': the OpenAI Batch API (half the price,
+   * answers within its 24 h window; repair re-asks still go as single calls).
+   */
+  mode?: 'sync' | 'batch-api';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ArtifactRef, RecordSchemaName } from '../../schemas/artifact.js';
+import type { LlmResult } from '../llm/records.js';
 import type { ArtifactStore } from '../storage/store.js';
 
 /**
@@ -19,15 +20,8 @@ export interface StepRequest {
   max_tokens?: number;
 }
 
-/** One LlmResult line as the LLM layer writes it. */
-export interface LlmResultLine {
-  custom_id: string;
-  ok: boolean;
-  contents?: string[];
-  parsed?: (unknown | null)[];
-  invalid?: string[];
-  error?: string;
-}
+/** The part of an LLM layer result line that steps read. */
+export type LlmResultLine = Pick<LlmResult, 'custom_id' | 'ok' | 'contents' | 'parsed' | 'invalid' | 'error'>;
 
 export interface Collected<Out> {
   out: Out[];

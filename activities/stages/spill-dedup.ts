@@ -9,9 +9,11 @@ import { estimatedJaccard, lshBandKeys, lshBands, minhashSignature } from '../..
  * it and their MinHash Jaccard estimate reaches the threshold; candidates are tried earliest
  * first), in three passes over temp files:
  *   1. signatures go to one fixed-width file, (band key, position) pairs to partition files;
- *   2. each partition is grouped in memory: only keys shared by two or more texts are kept;
+ *   2. each partition is grouped in memory: texts sharing a key become (later, earlier) pairs;
  *   3. the records stream again; a text with candidates reads their signatures back by offset.
- * Memory holds one partition, two bits per record and the colliding keys, not the signatures.
+ * Memory holds one partition, two bits per record and 12 bytes per candidate pair, never the
+ * signatures. In a cluster of more than 64 texts sharing one band, a text is paired with the 64
+ * earliest only (its other bands still pair it with the rest).
  */
 
 export interface SpillDedupOptions {
@@ -28,6 +30,34 @@ export type SpillVerdict = 'kept' | 'excluded' | 'duplicate';
 const ENTRY = 12; // float64 band key + uint32 position
 const ENTRIES_PER_PARTITION = 1 << 18;
 const FLUSH_BYTES = 1 << 16;
+const MAX_EARLIER = 64;
+
+/** Growable (later, earlier) position pairs in typed arrays: 8 bytes a candidate pair. */
+class PairList {
+  later = new Uint32Array(1024);
+  earlier = new Uint32Array(1024);
+  length = 0;
+  push(later: number, earlier: number): void {
+    if (this.length === this.later.length) {
+      const grow = (a: Uint32Array) => {
+        const b = new Uint32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.later = grow(this.later);
+      this.earlier = grow(this.earlier);
+    }
+    this.later[this.length] = later;
+    this.earlier[this.length++] = earlier;
+  }
+  /** Pair indices by later, then earlier: pass 3 walks them as the records stream by. */
+  sorted(): Uint32Array {
+    const { later, earlier } = this;
+    return Uint32Array.from({ length: this.length }, (_, i) => i).sort(
+      (a, b) => later[a]! - later[b]! || earlier[a]! - earlier[b]!,
+    );
+  }
+}
 
 class Appender {
   private buf = Buffer.alloc(FLUSH_BYTES);
@@ -99,9 +129,8 @@ export async function* spillDedup<T>(
     await sigs.flush();
     for (const p of parts) await p.flush();
 
-    // pass 2: for each text, the groups of earlier texts it shares a band key with
-    const groups: number[][] = [];
-    const groupsOf = new Map<number, number[]>();
+    // pass 2: (later, earlier) pairs of texts sharing a band key, sorted by later then earlier
+    const pairs = new PairList();
     for (let p = 0; p < partitions; p++) {
       const bytes = await readFile(join(dir, `part-${p}.bin`));
       const byKey = new Map<number, number | number[]>();
@@ -115,14 +144,12 @@ export async function* spillDedup<T>(
       }
       for (const members of byKey.values()) {
         if (typeof members === 'number') continue;
-        const g = groups.push(members) - 1;
-        for (const later of members.slice(1)) {
-          const mine = groupsOf.get(later);
-          if (mine) mine.push(g);
-          else groupsOf.set(later, [g]);
-        }
+        // positions were appended in order; a huge cluster pairs each text with its earliest ones only
+        for (let k = 1; k < members.length; k++)
+          for (let e = 0; e < Math.min(k, MAX_EARLIER); e++) pairs.push(members[k]!, members[e]!);
       }
     }
+    const order = pairs.sorted();
 
     // pass 3
     const kept = new Uint8Array(excluded.length);
@@ -132,6 +159,7 @@ export async function* spillDedup<T>(
       return new Uint32Array(buf.buffer, buf.byteOffset, numPerm);
     };
     let pos = 0;
+    let cursor = 0;
     for await (const r of records()) {
       const i = pos++;
       if (bit(excluded, i)) {
@@ -139,18 +167,14 @@ export async function* spillDedup<T>(
         continue;
       }
       let dup = false;
-      const mine = groupsOf.get(i);
-      if (mine) {
-        const earlier = new Set<number>();
-        for (const g of mine)
-          for (const m of groups[g] as number[]) if (m < i && bit(kept, m)) earlier.add(m);
-        const sig = await readSig(i);
-        for (const m of [...earlier].sort((a, b) => a - b)) {
-          if (estimatedJaccard(sig, await readSig(m)) >= opts.threshold) {
-            dup = true;
-            break;
-          }
-        }
+      let sig: Uint32Array | undefined;
+      let last = -1;
+      for (; cursor < order.length && pairs.later[order[cursor]!] === i; cursor++) {
+        const m = pairs.earlier[order[cursor]!]!;
+        if (dup || m === last || !bit(kept, m)) continue;
+        last = m;
+        sig ??= await readSig(i);
+        dup = estimatedJaccard(sig, await readSig(m)) >= opts.threshold;
       }
       if (!dup) setBit(kept, i);
       yield { record: r, verdict: dup ? 'duplicate' : 'kept' };

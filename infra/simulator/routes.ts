@@ -15,6 +15,8 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as-is instead of body's JSON (file contents). */
+  text?: string;
 }
 
 export function errorReply(status: number, message: string, type: string, code: string | null): Reply {

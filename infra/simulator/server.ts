@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rng } from './hash.js';
+import { createBatchApi } from './batches.js';
 import { createModelStore } from './modelStore.js';
 import { chatCompletion, embeddings, errorReply, modelList, type Reply } from './routes.js';
 import { DEFAULT_FLAWS, type FlawRates } from './sample.js';
@@ -34,6 +35,8 @@ export interface Simulator {
   /** requests received per x-drill-custom-id header value (faulted ones included) */
   received(): Map<string, number>;
   totalRequests(): number;
+  /** Batch API batches created so far. */
+  batchCount(): number;
   close(): Promise<void>;
 }
 
@@ -47,8 +50,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const body = JSON.stringify(reply.body);
-  res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+  const body = reply.text ?? JSON.stringify(reply.body);
+  const type = reply.text === undefined ? 'application/json' : 'application/jsonl';
+  res.writeHead(reply.status, { 'content-type': type, ...reply.headers });
   res.end(body);
 }
 
@@ -71,10 +75,29 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const received = new Map<string, number>();
   let total = 0;
   const latency = opts.latencyMs ?? 0;
+  const count = (customId: string | undefined): number => {
+    if (customId !== undefined) received.set(customId, (received.get(customId) ?? 0) + 1);
+    return ++total;
+  };
+  // Batch lines are answered without faults: the Batch API retries inside its window.
+  const batchApi = createBatchApi((body, customId) =>
+    chatCompletion(body, {
+      lookup: models.lookup,
+      serverSeed,
+      flaws,
+      garbage: false,
+      customId,
+      requestNumber: count(customId),
+    }),
+  );
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') return send(res, modelList(models.names()));
+    if (path !== undefined && batchApi.handles(path)) {
+      const raw = await readBody(req);
+      return send(res, await batchApi.handle(req.method ?? '', path, raw, req.headers['content-type']));
+    }
     const isChat = path === '/v1/chat/completions';
     if (req.method !== 'POST' || (!isChat && path !== '/v1/embeddings')) {
       return send(
@@ -84,8 +107,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     }
     const header = req.headers['x-drill-custom-id'];
     const customId = Array.isArray(header) ? header[0] : header;
-    if (customId !== undefined) received.set(customId, (received.get(customId) ?? 0) + 1);
-    const requestNumber = ++total;
+    const requestNumber = count(customId);
     const raw = await readBody(req);
 
     const u = faultDraw.next();
@@ -137,6 +159,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     },
     received: () => new Map(received),
     totalRequests: () => total,
+    batchCount: () => batchApi.batchCount(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

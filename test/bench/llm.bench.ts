@@ -1,10 +1,12 @@
 /**
  * Benchmark of the batch LLM activity against the bare openai package (issue 3):
  *   npm run bench:llm -- [--requests 20000] [--concurrency 64,256] [--modes bare,activity]
- *                        [--repeats 2] [--resume-requests 100000 | --no-resume] [--heap-mb M]
+ *                        [--repeats 3] [--resume-requests 100000 | --no-resume] [--heap-mb M]
  * A fixed-latency server (20 ms) runs in its own process; each measured run is a fresh client
- * process, so the two cores split as server + client and every run has its own peak RSS. Modes
- * alternate and each figure is the best of --repeats runs, which damps noise from other load.
+ * process, so the two cores split as server + client and every run has its own peak RSS. Each
+ * repeat runs one bare and one activity run back to back (alternating which goes first) and takes
+ * their ratio, so load from other work on the machine hits both sides of a ratio alike; the
+ * figures reported are medians over --repeats.
  * Then the resume test: an activity run is killed (SIGKILL) once half the batch is durably
  * written, resumed from its last heartbeat, and the server's counts give the requests sent
  * twice. The resume batch is larger by default: the calls in flight at the kill (up to the
@@ -26,7 +28,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64,256' },
     modes: { type: 'string', default: 'bare,activity' },
     latency: { type: 'string', default: '20' },
-    repeats: { type: 'string', default: '2' },
+    repeats: { type: 'string', default: '3' },
     'resume-requests': { type: 'string', default: '100000' },
     'no-resume': { type: 'boolean', default: false },
     'heap-mb': { type: 'string' },
@@ -59,6 +61,12 @@ function run(
   return { child, done };
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 const flags = (opts: Record<string, string | number>): string[] =>
   Object.entries(opts).flatMap(([k, v]) => [`--${k}`, String(v)]);
 
@@ -87,10 +95,12 @@ async function main(): Promise<void> {
       latencyMs: Number(values.latency),
       heapMB: values['heap-mb'] ? Number(values['heap-mb']) : 'default',
     };
+    const modes = values.modes.split(',');
     for (const concurrency of values.concurrency.split(',')) {
-      const row: Record<string, number> = {};
+      const runs: Record<string, number>[] = [];
       for (let k = 0; k < Number(values.repeats); k++) {
-        for (const mode of values.modes.split(',')) {
+        const run: Record<string, number> = {};
+        for (const mode of k % 2 === 0 ? modes : [...modes].reverse()) {
           await reset();
           const { last } = await client({
             mode,
@@ -100,16 +110,17 @@ async function main(): Promise<void> {
             'out-key': `bench/c${concurrency}-${k}`,
           });
           const out = JSON.parse(last) as { rps: number; peakRssMB: number; cpuUsPerRequest: number };
-          row[`${mode}Rps`] = Math.max(row[`${mode}Rps`] ?? 0, out.rps);
-          row[`${mode}CpuUsPerRequest`] = Math.min(
-            row[`${mode}CpuUsPerRequest`] ?? Infinity,
-            out.cpuUsPerRequest,
-          );
-          row[`${mode}PeakRssMB`] = Math.max(row[`${mode}PeakRssMB`] ?? 0, out.peakRssMB);
+          run[`${mode}Rps`] = out.rps;
+          run[`${mode}CpuUsPerRequest`] = out.cpuUsPerRequest;
+          run[`${mode}PeakRssMB`] = out.peakRssMB;
         }
+        if (run.bareRps && run.activityRps) run.ratio = Number((run.activityRps / run.bareRps).toFixed(3));
+        runs.push(run);
       }
-      if (row.bareRps && row.activityRps) row.ratio = Number((row.activityRps / row.bareRps).toFixed(3));
-      report[`c${concurrency}`] = row;
+      const row = Object.fromEntries(
+        Object.keys(runs[0]!).map((key) => [key, median(runs.map((r) => r[key]!))]),
+      );
+      report[`c${concurrency}`] = { ...row, ratios: runs.map((r) => r.ratio) };
     }
 
     if (!values['no-resume']) {

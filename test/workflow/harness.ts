@@ -20,7 +20,11 @@ import { loadSettings, type Settings } from '../../workers/settings.js';
  */
 let bundle: Promise<WorkflowBundle> | undefined;
 const logger = createLogger(process.env.DRILL_LOG_LEVEL ?? 'warn');
-installRuntimeLogger(logger);
+/**
+ * Installed only when a suite runs workers in-process: a runtime that forwards core logs polls
+ * them until its workers shut down, so installed with no worker it would keep the process alive.
+ */
+let runtimeInstalled = false;
 export const sharedBundle = () => (bundle ??= buildWorkflowBundle());
 
 export interface Harness {
@@ -55,6 +59,8 @@ export async function createHarness(name: string): Promise<Harness> {
     client,
     sim,
     async startWorkers() {
+      if (!runtimeInstalled) installRuntimeLogger(logger);
+      runtimeInstalled = true;
       const w = await startWorkers({
         settings,
         queues: ['orchestration', 'llm', 'gpuJobs'],
