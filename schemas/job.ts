@@ -3,7 +3,7 @@ import { Checkpoint } from './records.js';
 
 /**
  * What a training job is given. The job backend stages every input artifact into
- * `<jobDir>/inputs/<name>.jsonl` and the recipe writes its outputs into `<jobDir>/outputs/`:
+ * `<jobDir>/inputs/<name>.jsonl` (`parquet.parquet` for verl Parquet) and the recipe writes its outputs into `<jobDir>/outputs/`:
  * `checkpoint.json` (a Checkpoint), `metrics.json` (a JobMetrics) and, for RL, `accuracy_log.json`
  * (the SwS AccuracyLog written at each checkpoint).
  */
@@ -14,7 +14,9 @@ export const JobSpec = z.object({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'job names are file-safe: letters, digits, . _ -'),
   kind: JobKind,
   base: Checkpoint.describe('the checkpoint training starts from'),
-  inputs: z.record(z.string(), z.string()).describe('input name → local file path (JSONL)'),
+  inputs: z
+    .record(z.string(), z.string())
+    .describe('input name → local file path: JSONL, or verl Parquet for the input named `parquet`'),
   outputDir: z.string(),
   hyperparams: z.record(z.string(), z.unknown()),
   seed: z.number().int(),

@@ -54,8 +54,9 @@ export type ConceptList = z.infer<typeof ConceptList>;
 export const SyntheticProblem = z.object({
   id: z.string(),
   category: Category,
-  level: z.enum(DIFFICULTY_LEVELS),
-  concepts: z.array(z.string()),
+  /** SwS problems are written to a level and around concepts; WarriorMath exam problems are not. */
+  level: z.enum(DIFFICULTY_LEVELS).optional(),
+  concepts: z.array(z.string()).optional(),
   problem: z.string(),
   answer: z.string().optional(),
   studentAccuracy: z.number().min(0).max(1).optional(),

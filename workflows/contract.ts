@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { LlmUsage } from '../activities/llm/types.js';
+import type { LlmUsage } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { RunConfigInput } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';

@@ -1,3 +1,4 @@
+import { addUsage, emptyUsage } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { RunConfig } from '../schemas/config.js';
 import type { LlmUsageTotals, StageRecord } from './contract.js';
@@ -11,22 +12,6 @@ export interface StageContext {
   /** The stage's name in its workflow ID, e.g. `sft`, `dpo-2`, `evaluation.sft`. */
   stage: string;
   config: RunConfig;
-}
-
-export const emptyUsage = (): LlmUsageTotals => ({
-  requests: 0,
-  ok: 0,
-  invalid: 0,
-  failed: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  costUsd: 0,
-  retries: 0,
-});
-
-export function addUsage(into: LlmUsageTotals, u: LlmUsageTotals): LlmUsageTotals {
-  for (const k of Object.keys(into) as (keyof LlmUsageTotals)[]) into[k] += u[k];
-  return into;
 }
 
 export function stageRecord(
@@ -97,3 +82,5 @@ export async function runLlmStep(
   for (const c of calls) addUsage(usage, c.usage);
   return { output: collected.output, counts: collected.counts, usage };
 }
+
+export { addUsage, emptyUsage };

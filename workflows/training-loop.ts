@@ -208,16 +208,21 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   }
 
   accuracyLog = undefined;
-  if (config.stages.augmentedRl.enabled && synth.synthetic.count > 0) {
+  if (config.stages.augmentedRl.enabled && problems.count > 0) {
     const merged = await orchestration().mergeTrainSet({
       store: config.store,
       original: data.trainSet,
-      synthetic: [synth.synthetic],
+      synthetic: [problems],
     });
     // The next round's weaknesses are read off this run's log, which covers the merged set.
     data = { ...data, trainSet: merged.trainSet };
     const base = checkpoint;
-    const rl = await stage('augmented-rl', rlStage, (ctx) => ({ ctx, trainSet: merged.trainSet, base }));
+    const rl = await stage('augmented-rl', rlStage, (ctx) => ({
+      ctx,
+      trainSet: merged.trainSet,
+      parquet: merged.parquet,
+      base,
+    }));
     checkpoint = rl.checkpoint;
     accuracyLog = rl.accuracyLog;
     await evaluate('augmented-rl', checkpoint);

@@ -9,7 +9,8 @@ import { LlmRequest, LlmResult } from './records.js';
 import { runTag, shardSizeFor } from './shard-layout.js';
 import { runSharded } from './sharded-run.js';
 import type { LlmBatchInput, LlmBatchOutput } from './types.js';
-import { emptyUsage, priced, tallyResult } from './usage.js';
+import { emptyUsage } from '../../core/usage.js';
+import { priced, tallyResult } from './usage.js';
 
 export interface BatchEnv {
   store: ArtifactStore;

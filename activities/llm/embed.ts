@@ -7,7 +7,8 @@ import { runTag, shardSizeFor } from './shard-layout.js';
 import { runSharded } from './sharded-run.js';
 import type { BatchEnv } from './batch.js';
 import type { EmbedBatchInput, EmbedBatchOutput } from './types.js';
-import { emptyUsage, priced } from './usage.js';
+import { emptyUsage } from '../../core/usage.js';
+import { priced } from './usage.js';
 
 const DEFAULT_BATCH = 64;
 

@@ -1,3 +1,4 @@
+import type { LlmUsage } from '../../core/usage.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Endpoint } from '../../schemas/config.js';
 
@@ -24,21 +25,7 @@ export interface LlmBatchInput {
   mode?: 'sync' | 'batch-api';
 }
 
-/**
- * Per batch: ok = answered and every choice valid; invalid = answered but some choice still
- * invalid after its repair; failed = no answer (error recorded). requests = ok + invalid + failed.
- * retries = calls beyond the first per request (retries and repair re-asks).
- */
-export interface LlmUsage {
-  requests: number;
-  ok: number;
-  invalid: number;
-  failed: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  retries: number;
-}
+export type { LlmUsage };
 
 export interface LlmBatchOutput {
   /** JSONL of LlmResult, in request order. */

@@ -1,19 +1,6 @@
 import type { Endpoint } from '../../schemas/config.js';
 import type { LlmResult } from './records.js';
-import type { LlmUsage } from './types.js';
-
-export function emptyUsage(): LlmUsage {
-  return {
-    requests: 0,
-    ok: 0,
-    invalid: 0,
-    failed: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    costUsd: 0,
-    retries: 0,
-  };
-}
+import type { LlmUsage } from '../../core/usage.js';
 
 /** Adds one result line to the tally (cost is priced once at the end: see priced). */
 export function tallyResult(u: LlmUsage, r: LlmResult): void {
