@@ -103,11 +103,32 @@ function compareLists(
   return matchUnordered(g, p, opts) ? YES('equal sets') : NO('set elements differ');
 }
 
-function compareRelations(
+const FUNCTION_OF = /^([a-zA-Z])\s*\(\s*([a-zA-Z])\s*\)$/;
+
+/**
+ * `W(x) = 1` defines the same function as `W(n) = 1`: the argument of a defined function is a dummy
+ * variable, so the prediction's is renamed to the gold's (unless the gold's name is already used).
+ */
+function withGoldArgument(
   gold: Extract<Value, { kind: 'relation' }>,
   pred: Extract<Value, { kind: 'relation' }>,
+): Extract<Value, { kind: 'relation' }> {
+  const g = gold.sides[0]?.kind === 'scalar' ? FUNCTION_OF.exec(gold.sides[0].latex) : null;
+  const p = pred.sides[0]?.kind === 'scalar' ? FUNCTION_OF.exec(pred.sides[0].latex) : null;
+  if (!g || !p || g[1] !== p[1] || g[2] === p[2] || !pred.sides.every((s) => s.kind === 'scalar'))
+    return pred;
+  const word = (name: string) => new RegExp(`(?<![a-zA-Z\\\\])${name}(?![a-zA-Z])`, 'g');
+  const latex = pred.sides.map((s) => (s as Extract<Value, { kind: 'scalar' }>).latex);
+  if (latex.some((l) => word(g[2]!).test(l))) return pred;
+  return { ...pred, sides: latex.map((l) => ({ kind: 'scalar', latex: l.replace(word(p[2]!), g[2]!) })) };
+}
+
+function compareRelations(
+  gold: Extract<Value, { kind: 'relation' }>,
+  original: Extract<Value, { kind: 'relation' }>,
   opts: CompareOptions,
 ): Verdict {
+  const pred = withGoldArgument(gold, original);
   if (gold.ops.length !== pred.ops.length) return NO('different relations');
   const sidesEqual = (sides: Value[]) => gold.sides.every((g, i) => compareValues(g, sides[i]!, opts).equal);
   if (gold.ops.every((op, i) => op === pred.ops[i]) && sidesEqual(pred.sides)) return YES('same relation');
@@ -151,7 +172,7 @@ function relationAsInterval(rel: Extract<Value, { kind: 'relation' }>): Value | 
   }
   if (rel.ops.length !== 1 || !a || !b) return null;
   const op = rel.ops[0]!;
-  const varLeft = a.kind === 'scalar' && /^[a-zA-Z]$/.test(a.latex);
+  const varLeft = a.kind === 'scalar' && (/^[a-zA-Z]$/.test(a.latex) || ABS_VARIABLE.test(a.latex));
   const bound = varLeft ? b : a;
   const dir = varLeft ? op : FLIP[op];
   if (dir === '<' || dir === '\\le')
@@ -159,6 +180,38 @@ function relationAsInterval(rel: Extract<Value, { kind: 'relation' }>): Value | 
   if (dir === '>' || dir === '\\ge')
     return { kind: 'interval', lo: bound, hi: INFINITY, loOpen: dir === '>', hiOpen: true };
   return null;
+}
+
+const ABS_VARIABLE = /^\|\s*[a-zA-Z]\s*\|$/;
+
+function negated(v: Value): Value {
+  return { kind: 'scalar', latex: `-(${(v as Extract<Value, { kind: 'scalar' }>).latex})` };
+}
+
+/**
+ * The set an inequality on one variable describes: an interval, or for `|x|` bounds the intervals
+ * symmetric about 0 (`1 \le |x| \le 2` is [-2,-1] ∪ [1,2]; `|x| > 1` is (-∞,-1) ∪ (1,∞)).
+ */
+function relationAsSet(rel: Extract<Value, { kind: 'relation' }>): Value | null {
+  const interval = relationAsInterval(rel);
+  const variable =
+    rel.sides.length === 3
+      ? rel.sides[1]
+      : rel.sides.find((s) => s.kind === 'scalar' && ABS_VARIABLE.test(s.latex));
+  if (interval?.kind !== 'interval' || variable?.kind !== 'scalar' || !ABS_VARIABLE.test(variable.latex))
+    return interval;
+  const { lo, hi, loOpen, hiOpen } = interval;
+  if (lo.kind !== 'scalar' || hi.kind !== 'scalar') return null;
+  if (lo === MINUS_INFINITY || (lo.latex === '0' && !loOpen))
+    return { kind: 'interval', lo: negated(hi), hi, loOpen: hiOpen, hiOpen };
+  const below: Value = hi === INFINITY ? MINUS_INFINITY : negated(hi);
+  return {
+    kind: 'union',
+    parts: [
+      { kind: 'interval', lo: below, hi: negated(lo), loOpen: hiOpen, hiOpen: loOpen },
+      { kind: 'interval', lo, hi, loOpen, hiOpen },
+    ],
+  };
 }
 
 function lastSide(rel: Extract<Value, { kind: 'relation' }>): Value {
@@ -176,11 +229,11 @@ export function compareValues(gold: Value, pred: Value, opts: CompareOptions): V
   if (gold.kind === 'relation' && isAssignment(gold)) return compareValues(lastSide(gold), pred, opts);
   const pair = pred.kind === 'list' && pred.bracket === 'tuple' && pred.items.length === 2;
   if (gold.kind === 'relation' && (setLike(pred) || pair)) {
-    const interval = relationAsInterval(gold);
+    const interval = relationAsSet(gold);
     return interval ? compareValues(interval, pred, opts) : NO('relation is not an interval');
   }
   if (pred.kind === 'relation' && setLike(gold) && opts.allowSetRelationComp) {
-    const interval = relationAsInterval(pred);
+    const interval = relationAsSet(pred);
     return interval ? compareValues(gold, interval, opts) : NO('relation is not an interval');
   }
   if (gold.kind === 'relation' || pred.kind === 'relation') return NO('relation against non-relation');

@@ -143,6 +143,8 @@ export function normalise(answer: string): string {
     .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree/g, '')
     .replace(/\\text\{\s*\}/g, '')
     .replace(/\\text\{\s*(?:and|or)\s*\}|(?<![a-zA-Z\\])(?:,\s*)?(?:and|or)(?![a-zA-Z])/g, ',')
+    // "W(x)=1orW(x)=-1": a connective run into the next function value between two answers.
+    .replace(/(?<=[\d)}])(?:and|or)(?=[a-zA-Z]\()/g, ',')
     .replace(/,?\s*\\(?:ldots|dots|cdots)\s*,?/g, ' ')
     .replace(/\\text\{\s*(?:percentage|percent|pct)\s*\}|\s*\b(?:percentage|percent|pct)\b|(?<!\\)%/g, '\\%')
     .replace(/\\(?:leq|leqslant)\b|≤/g, '\\le')

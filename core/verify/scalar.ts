@@ -60,14 +60,11 @@ export function refusal(latex: string): string | null {
 
 /** Subscripted names (a_3, F_{n}) become plain symbols, named consistently across both sides. */
 function renameSubscripts(latex: string, names: Map<string, string>): string {
-  return latex.replace(
-    /([a-zA-Z])_\s*(\{[a-zA-Z0-9]+\}|[a-zA-Z0-9])/g,
-    (whole, base: string, sub: string) => {
-      const key = base + sub.replace(/[{}]/g, '');
-      if (!names.has(key)) names.set(key, `\\mathit{sub${names.size}}`);
-      return names.get(key)!;
-    },
-  );
+  return latex.replace(/([a-zA-Z])_\s*(\{[^{}]+\}|[a-zA-Z0-9])/g, (whole, base: string, sub: string) => {
+    const key = base + sub.replace(/[{}\s]/g, '');
+    if (!names.has(key)) names.set(key, `\\mathit{sub${names.size}}`);
+    return names.get(key)!;
+  });
 }
 
 function parse(latex: string): Parsed | string {
@@ -160,6 +157,43 @@ function compareExact(a: Exact, ap: boolean, b: Exact, bp: boolean, places: numb
   return exactMatches(scaled(a, ap), scaled(b, bp), places);
 }
 
+interface BigOperator {
+  op: string;
+  index: string;
+  lo: string;
+  hi: string;
+  body: string;
+}
+
+const BIG_OPERATOR =
+  /^\\(sum|prod)(?:\\limits)?\s*_\s*\{\s*([a-zA-Z])\s*=\s*([^{}]+)\}\s*\^\s*(\{[^{}]+\}|\w)\s*([\s\S]+)$/;
+
+/** `\sum_{k=a}^{b} body` (or \prod) spanning the whole expression, or null. */
+function bigOperator(latex: string): BigOperator | null {
+  if (latex.length > MAX_CHARS) return null;
+  const m = BIG_OPERATOR.exec(latex.trim());
+  if (!m) return null;
+  const [, op, index, lo, hi, body] = m as unknown as [string, string, string, string, string, string];
+  return { op, index, lo, hi: hi.replace(/^\{|\}$/g, ''), body };
+}
+
+/**
+ * Sums and products are not evaluated (their bounds may be symbolic and their expansion unbounded);
+ * two with the same index and equal bounds are equal when their summands are, as expressions.
+ */
+function bigOperatorsEqual(a: BigOperator, b: BigOperator, opts: ScalarOptions): Verdict {
+  if (a.op !== b.op || a.index !== b.index) return { equal: false, reason: 'different sums' };
+  const parts: [string, string][] = [
+    [a.lo, b.lo],
+    [a.hi, b.hi],
+    [a.body, b.body],
+  ];
+  const differs = parts.find(([x, y]) => !scalarEqual(x, y, opts).equal);
+  return differs
+    ? { equal: false, reason: `\\${a.op} terms or bounds differ` }
+    : { equal: true, reason: `equal \\${a.op}` };
+}
+
 export function scalarEqual(gold: string, pred: string, opts: ScalarOptions): Verdict {
   if (gold.replace(/\s+/g, '') === pred.replace(/\s+/g, ''))
     return { equal: true, reason: 'same expression' };
@@ -171,6 +205,9 @@ export function scalarEqual(gold: string, pred: string, opts: ScalarOptions): Ve
     const equal = compareExact(ge, g.pct, pe, p.pct, opts.precision);
     return { equal, reason: equal ? 'equal numbers' : 'different numbers' };
   }
+  const gs = bigOperator(g.body);
+  const ps = bigOperator(p.body);
+  if (gs && ps && !g.pct && !p.pct) return bigOperatorsEqual(gs, ps, opts);
   const refused = refusal(g.body) ?? refusal(p.body);
   if (refused) return { equal: false, reason: refused };
   const names = new Map<string, string>();

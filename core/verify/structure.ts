@@ -2,6 +2,7 @@
  * Reads a normalised answer into its shape: lists (ordered tuples, unordered sets and bare lists),
  * intervals and unions, matrices, relations, text, and scalar expressions left for scalar.ts.
  */
+import { matrixExpression, matrixRows } from './matrix.js';
 
 export type RelOp = '=' | '<' | '>' | '\\le' | '\\ge' | '\\ne';
 
@@ -106,13 +107,15 @@ export function parseValue(s: string, depth = 0): Value {
   const text = s.trim();
   if (depth > MAX_DEPTH || text === '') return { kind: 'text', text };
 
+  const computed = matrixExpression(text);
+  if (computed)
+    return { kind: 'matrix', rows: computed.map((r) => r.map((latex) => ({ kind: 'scalar', latex }))) };
   const matrix = MATRIX.exec(text.replace(/^[([]\s*(\\begin[\s\S]*\\end\{\w+\})\s*[)\]]$/, '$1'));
   if (matrix) {
-    const rows = matrix[2]!
-      .split(/\\\\/)
-      .map((r) => r.trim())
-      .filter((r) => r !== '' && r !== '\\hline');
-    return { kind: 'matrix', rows: rows.map((r) => r.split('&').map((c) => parseValue(c, depth + 1))) };
+    return {
+      kind: 'matrix',
+      rows: matrixRows(matrix[2]!).map((r) => r.map((c) => parseValue(c, depth + 1))),
+    };
   }
 
   const union = splitTop(text, ['\\cup']);

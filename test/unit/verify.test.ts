@@ -126,6 +126,66 @@ table('equations and inequalities', [
   ['x = 1', 'x = 2', false],
 ]);
 
+table('matrix arithmetic is worked out entry by entry', [
+  [
+    '\\begin{pmatrix}6 & 8 \\\\ 10 & 12\\end{pmatrix}',
+    '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} + \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}',
+    true,
+  ],
+  [
+    '\\begin{pmatrix}-4 & -4 \\\\ -4 & -4\\end{pmatrix}',
+    '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} - \\begin{pmatrix}5 & 6 \\\\ 7 & 8\\end{pmatrix}',
+    true,
+  ],
+  // [1 2; 3 4][0 1; 1 0] = [2 1; 4 3]
+  [
+    '\\begin{pmatrix}2 & 1 \\\\ 4 & 3\\end{pmatrix}',
+    '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\begin{pmatrix}0 & 1 \\\\ 1 & 0\\end{pmatrix}',
+    true,
+  ],
+  [
+    '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}',
+    '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix} \\cdot \\begin{pmatrix}0 & 1 \\\\ 1 & 0\\end{pmatrix}',
+    false,
+  ],
+  // (1x2)(2x1) = [11]; a 2x2 times a 1x2 has no product
+  [
+    '\\begin{pmatrix}11\\end{pmatrix}',
+    '\\begin{pmatrix}1 & 2\\end{pmatrix}\\begin{pmatrix}3 \\\\ 4\\end{pmatrix}',
+    true,
+  ],
+  [
+    '\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}',
+    '\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}\\begin{pmatrix}1 & 0\\end{pmatrix}',
+    false,
+  ],
+]);
+
+table('absolute-value inequalities solve into intervals', [
+  ['1 \\le |z| \\le \\frac{3}{2}', 'z \\in [-\\frac{3}{2}, -1] \\cup [1, \\frac{3}{2}]', true],
+  ['1 \\le |z| \\le \\frac{3}{2}', '[-\\frac{3}{2}, -1] \\cup [1, 2]', false],
+  ['1 \\le |z| \\le \\frac{3}{2}', '[-\\frac{3}{2}, -1) \\cup [1, \\frac{3}{2}]', false], // -1 is in the set
+  ['|x| < 3', '(-3, 3)', true],
+  ['|x| > 2', '(-\\infty, -2) \\cup (2, \\infty)', true],
+  ['|x| \\ge 2', '(-\\infty, -2) \\cup (2, \\infty)', false],
+]);
+
+table('defined functions: the argument name is a dummy', [
+  ['W(n) = 1 \\text{ and } W(n) = -1', 'W(x)=1orW(x)=-1', true],
+  ['f(n) = n + 1', 'f(x) = x + 1', true],
+  ['f(n) = n + 1', 'f(x) = x + 2', false],
+  ['f(n) = n + 1', 'g(x) = x + 1', false],
+  ['f(n) = n + x', 'f(x) = x + x', false], // x is taken, so no renaming
+]);
+
+table('sums and products compare by bounds and terms, never expanded', [
+  ['F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1}', 'F_n = \\sum_{k=0}^{n-1} F_{n-k-1} F_k', true],
+  ['\\sum_{k=1}^{n} 2k', '\\sum_{k=1}^{n} (k+k)', true],
+  ['\\sum_{k=1}^{n} k^2', '\\sum_{k=0}^{n} k^2', false], // other bounds
+  ['\\sum_{k=1}^{n} k^2', '\\sum_{k=1}^{n} k^3', false],
+  ['\\prod_{k=1}^{n} k', '\\sum_{k=1}^{n} k', false],
+]);
+
 void test('bad input gives a verdict with a reason, in bounded time', () => {
   const nested = '{'.repeat(5000) + '1' + '}'.repeat(5000);
   const huge = 'Let me think. '.repeat(80_000) + '\\boxed{42}';
