@@ -44,6 +44,26 @@ export interface LlmStepOutcome {
   usage: LlmUsageTotals;
 }
 
+/** The embedder role's vectors for a {id, text} artifact; the call's usage is added to `usage`. */
+export async function embed(
+  ctx: StageContext,
+  step: string,
+  texts: ArtifactRef,
+  usage: LlmUsageTotals,
+): Promise<ArtifactRef> {
+  const { config } = ctx;
+  const embedded = await llm().embedCall({
+    store: config.store,
+    stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/${step}`,
+    role: 'embedder',
+    endpointName: config.roles.embedder,
+    endpoint: config.endpoints[config.roles.embedder]!,
+    inputs: texts,
+  });
+  addUsage(usage, embedded.usage);
+  return embedded.vectors;
+}
+
 /** Render → one batch per lane (in parallel) → collect. Only artifact references cross here. */
 export async function runLlmStep(
   ctx: StageContext,

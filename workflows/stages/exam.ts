@@ -1,8 +1,9 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
-import { llm, orchestration } from '../proxies.js';
+import { orchestration } from '../proxies.js';
 import {
   addUsage,
+  embed,
   emptyUsage,
   runLlmStep,
   stageRecord,
@@ -145,19 +146,11 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
   if (deduped.synthetic.count > e.keep) {
     setCurrentDetails(`choosing ${e.keep} diverse problems of ${deduped.synthetic.count}`);
     const texts = await orchestration().problemTexts({ store, problems: deduped.synthetic });
-    const embedded = await llm().embedCall({
-      store,
-      stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/embed`,
-      role: 'embedder',
-      endpointName: config.roles.embedder,
-      endpoint: config.endpoints[config.roles.embedder]!,
-      inputs: texts.texts,
-    });
-    addUsage(usage, embedded.usage);
+    const vectors = await embed(ctx, 'embed', texts.texts, usage);
     kept = await orchestration().selectDiverse({
       store,
       problems: deduped.synthetic,
-      vectors: embedded.vectors,
+      vectors,
       keep: e.keep,
       seed: config.seed + ctx.round,
     });

@@ -2,9 +2,10 @@ import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import type { LlmUsageTotals, StageRecord } from '../contract.js';
-import { llm, orchestration } from '../proxies.js';
+import { orchestration } from '../proxies.js';
 import {
   addUsage,
+  embed,
   emptyUsage,
   runLlmStep,
   stageRecord,
@@ -81,21 +82,13 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
 
   setCurrentDetails('embedding concepts');
   const texts = await orchestration().conceptTexts({ store, conceptSets: concepts.output });
-  const embedded = await llm().embedCall({
-    store,
-    stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/embed`,
-    role: 'embedder',
-    endpointName: config.roles.embedder,
-    endpoint: config.endpoints[config.roles.embedder]!,
-    inputs: texts.texts,
-  });
-  addUsage(usage, embedded.usage);
+  const conceptVectors = await embed(ctx, 'embed', texts.texts, usage);
 
   setCurrentDetails('sampling concept combinations');
   const lists = await orchestration().sampleConcepts({
     store,
     conceptSets: concepts.output,
-    vectors: embedded.vectors,
+    vectors: conceptVectors,
     failuresByCategory: input.failuresByCategory,
     sizeByCategory: input.sizeByCategory,
     sampler: s.sampler,
@@ -107,7 +100,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   // Both modes end in problems with reference answers; the funnel names each mode's own steps.
   const labelled =
     s.synthesis.mode === 'select'
-      ? await selectFromPool(ctx, lists.lists, embedded.vectors, usage)
+      ? await selectFromPool(ctx, lists.lists, conceptVectors, usage)
       : await generateAndLabel(ctx, lists.lists, track);
 
   setCurrentDetails(`filtering ${labelled.output.count} problems by the policy's accuracy`);
@@ -221,22 +214,14 @@ async function selectFromPool(
   const pool = await orchestration().ingest({ store, uri: config.data.pool!, name: 'pool' });
   const texts = await orchestration().poolTexts({ store, pool: pool.problems });
   setCurrentDetails(`embedding ${pool.problems.count} pool problems`);
-  const embedded = await llm().embedCall({
-    store,
-    stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/embed-pool`,
-    role: 'embedder',
-    endpointName: config.roles.embedder,
-    endpoint: config.endpoints[config.roles.embedder]!,
-    inputs: texts.texts,
-  });
-  addUsage(usage, embedded.usage);
+  const poolVectors = await embed(ctx, 'embed-pool', texts.texts, usage);
   setCurrentDetails(`selecting pool problems for ${lists.count} concept lists`);
   const picked = await orchestration().selectFromPool({
     store,
     lists,
     conceptVectors,
     pool: pool.problems,
-    poolVectors: embedded.vectors,
+    poolVectors,
     perList: config.stages.synthesis.perList,
   });
   return {
