@@ -94,7 +94,7 @@ export interface StageRecord {
   artifacts?: Record<string, ArtifactRef>;
 }
 
-export type RunPhase = 'starting' | 'running' | 'paused' | 'completed' | 'failed';
+export type RunPhase = 'starting' | 'running' | 'paused' | 'completed';
 
 export interface RunStatus {
   runId: string;

@@ -19,6 +19,7 @@ import {
   resumeSignal,
   searchAttributes,
   stageWorkflowId,
+  trainingLoopWorkflowId,
   statusQuery,
   type LoopState,
   type RunPhase,
@@ -68,6 +69,13 @@ function parseConfig(input: TrainingLoopInput['config']): RunConfig {
 export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus> {
   const config = parseConfig(input.config);
   const runId = config.runId;
+  // Stage workflow IDs derive from runId, so the run must be started under that ID.
+  if (workflowInfo().workflowId !== trainingLoopWorkflowId(runId)) {
+    throw ApplicationFailure.nonRetryable(
+      `this run's workflow ID is "${workflowInfo().workflowId}" but its config says runId "${runId}": start it with --workflow-id ${trainingLoopWorkflowId(runId)}`,
+      FAILURE_TYPES.invalidConfig,
+    );
+  }
   const round = input.state?.round ?? 0;
   const stages: StageRecord[] = input.state?.stages ?? [];
   const funnel = input.state?.funnel ?? {};

@@ -5,12 +5,11 @@ import { answerRequest, type AnswerValidator, type Completion } from './chat.js'
 import type { BatchContext } from './context.js';
 import type { CallOutcome, EndpointPool } from './endpoint-pool.js';
 import { requestLineError } from './errors.js';
-import { LlmRequest, LlmResult } from './records.js';
+import { LlmRequest } from './records.js';
 import { runTag, shardSizeFor } from './shard-layout.js';
 import { runSharded } from './sharded-run.js';
 import type { LlmBatchInput, LlmBatchOutput } from './types.js';
-import { emptyUsage } from '../../core/usage.js';
-import { priced, tallyResult } from './usage.js';
+import { priced, usageOf } from './usage.js';
 
 export interface BatchEnv {
   store: ArtifactStore;
@@ -46,28 +45,25 @@ export async function runLlmBatch(
   const where = { role: input.role, endpointName: input.endpointName };
   const model = input.model ?? input.endpoint.model;
   const shardSize = env.shardSize ?? shardSizeFor(input.requests.count);
-  const usage = emptyUsage();
   const settings = { pool: env.pool, where, model, validator: env.validator };
   const shaping = [input.requests.sha256, model, input.parser ?? null, shardSize];
-  const results = await runSharded(
-    {
-      store: env.store,
-      source: input.requests,
-      outKey: input.outKey,
-      tag: runTag(answered ? ['batch-api', answered.batchId, ...shaping] : ['chat', ...shaping]),
-      resultKey: `${input.outKey}/results.jsonl`,
-      schema: 'LlmResult',
-      shardSize,
-      concurrency: env.pool.concurrency,
-      parse: (raw, line) => parseRequestLine(input, raw, line),
-      run: (req, signal) => answerRequest(req, settings, signal, answered?.take(req.custom_id)),
-      ctx: env.ctx,
-      // A retried attempt finds the batch again by its id.
-      details: answered && { batchId: answered.batchId },
-      heartbeatMs: env.heartbeatMs,
-      logger: env.logger?.child({ stage: input.stage, role: input.role, endpoint: input.endpointName }),
-    },
-    (record) => tallyResult(usage, record as LlmResult),
-  );
-  return { results, usage: priced(usage, input.endpoint) };
+  const { result, usage } = await runSharded({
+    store: env.store,
+    source: input.requests,
+    outKey: input.outKey,
+    tag: runTag(answered ? ['batch-api', answered.batchId, ...shaping] : ['chat', ...shaping]),
+    resultKey: `${input.outKey}/results.jsonl`,
+    schema: 'LlmResult',
+    shardSize,
+    concurrency: env.pool.concurrency,
+    parse: (raw, line) => parseRequestLine(input, raw, line),
+    run: (req, signal) => answerRequest(req, settings, signal, answered?.take(req.custom_id)),
+    usageOf,
+    ctx: env.ctx,
+    // A retried attempt finds the batch again by its id.
+    details: answered && { batchId: answered.batchId },
+    heartbeatMs: env.heartbeatMs,
+    logger: env.logger?.child({ stage: input.stage, role: input.role, endpoint: input.endpointName }),
+  });
+  return { results: result, usage: priced(usage, input.endpoint) };
 }

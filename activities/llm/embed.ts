@@ -7,7 +7,7 @@ import { runTag, shardSizeFor } from './shard-layout.js';
 import { runSharded } from './sharded-run.js';
 import type { BatchEnv } from './batch.js';
 import type { EmbedBatchInput, EmbedBatchOutput } from './types.js';
-import { emptyUsage } from '../../core/usage.js';
+import { addUsage, emptyUsage } from '../../core/usage.js';
 import { priced } from './usage.js';
 
 const DEFAULT_BATCH = 64;
@@ -95,30 +95,25 @@ export async function runEmbedBatch(input: EmbedBatchInput, env: BatchEnv): Prom
     usage.retries += outcome.attempts - 1;
     if (outcome.ok) usage.promptTokens += outcome.value.usage?.prompt_tokens ?? 0;
   });
-  const vectors = await runSharded(
-    {
-      store: env.store,
-      source: input.inputs,
-      outKey: input.outKey,
-      tag: runTag(['embed', input.inputs.sha256, model, shardSize]),
-      resultKey: `${input.outKey}/vectors.jsonl`,
-      schema: 'Embedding',
-      shardSize,
-      concurrency: env.pool.concurrency * batchSize,
-      parse: (raw, line) => {
-        const item = EmbedInput.safeParse(raw);
-        if (!item.success) throw requestLineError(input.inputs.uri, line, z.prettifyError(item.error));
-        return item.data;
-      },
-      run: (item, signal) => batcher.embed(item, signal),
-      ctx: env.ctx,
-      heartbeatMs: env.heartbeatMs,
-      logger: env.logger?.child({ stage: input.stage, role: input.role, endpoint: input.endpointName }),
+  const { result, usage: answered } = await runSharded({
+    store: env.store,
+    source: input.inputs,
+    outKey: input.outKey,
+    tag: runTag(['embed', input.inputs.sha256, model, shardSize]),
+    resultKey: `${input.outKey}/vectors.jsonl`,
+    schema: 'Embedding',
+    shardSize,
+    concurrency: env.pool.concurrency * batchSize,
+    parse: (raw, line) => {
+      const item = EmbedInput.safeParse(raw);
+      if (!item.success) throw requestLineError(input.inputs.uri, line, z.prettifyError(item.error));
+      return item.data;
     },
-    () => {
-      usage.requests += 1;
-      usage.ok += 1;
-    },
-  );
-  return { vectors, usage: priced(usage, input.endpoint) };
+    run: (item, signal) => batcher.embed(item, signal),
+    usageOf: (vectors) => ({ ...emptyUsage(), requests: vectors.length, ok: vectors.length }),
+    ctx: env.ctx,
+    heartbeatMs: env.heartbeatMs,
+    logger: env.logger?.child({ stage: input.stage, role: input.role, endpoint: input.endpointName }),
+  });
+  return { vectors: result, usage: priced(addUsage(usage, answered), input.endpoint) };
 }

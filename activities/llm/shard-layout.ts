@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ArtifactRef } from '../../schemas/artifact.js';
 
 /**
  * Where a batch keeps its progress: one part file per shard of consecutive input lines, and a
- * marker holding the part's ArtifactRef, written after the part (so a marker means a whole part).
+ * marker holding the part's ArtifactRef and usage, written after the part (so a marker means a
+ * whole part, and the batch's accounting never needs the part's lines read back).
  * Each attempt names its part files with its own nonce and writes markers only if absent: should
  * a timed-out attempt still be running beside its retry, the first marker wins and always names
  * the part it was written for.
@@ -19,8 +21,14 @@ export function shardSizeFor(count: number): number {
   return Math.min(MAX_SHARD, Math.max(MIN_SHARD, Math.ceil(count / 500)));
 }
 
+/** Bumped when the markers' shape changes, so parts of an older layout are never read as this one. */
+const LAYOUT = 2;
+
 export function runTag(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([LAYOUT, ...parts]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function partsPrefix(outKey: string, tag: string): string {
@@ -53,3 +61,21 @@ export const Progress = z.object({
   offset: z.number().int().nonnegative(),
 });
 export type Progress = z.infer<typeof Progress>;
+
+const count = z.number().nonnegative();
+
+/** A marker's content: the part it names and the accounting of the part's results. */
+export const ShardMarker = z.object({
+  part: ArtifactRef,
+  usage: z.object({
+    requests: count,
+    ok: count,
+    invalid: count,
+    failed: count,
+    promptTokens: count,
+    completionTokens: count,
+    costUsd: count,
+    retries: count,
+  }),
+});
+export type ShardMarker = z.infer<typeof ShardMarker>;

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type pino from 'pino';
-import { ArtifactRef, type RecordSchemaName } from '../../schemas/artifact.js';
+import type { ArtifactRef, RecordSchemaName } from '../../schemas/artifact.js';
+import { addUsage, emptyUsage, type LlmUsage } from '../../core/usage.js';
 import { ArtifactFormatError, ArtifactIntegrityError, type ArtifactStore } from '../storage/store.js';
 import type { BatchContext } from './context.js';
 import { inputError } from './errors.js';
-import { markerKey, partKey, partsPrefix, Progress, writtenShards } from './shard-layout.js';
+import { joinParts } from './join-parts.js';
+import { markerKey, partKey, partsPrefix, Progress, ShardMarker, writtenShards } from './shard-layout.js';
 
 export interface ShardedJob<T, R> {
   store: ArtifactStore;
@@ -24,6 +26,8 @@ export interface ShardedJob<T, R> {
   parse(raw: unknown, line: number): T;
   /** The work for one item; rejects only for failures that must stop the batch. */
   run(item: T, signal: AbortSignal): Promise<R>;
+  /** The accounting of one shard's results, kept in its marker (unpriced: see usage.ts). */
+  usageOf(results: R[]): LlmUsage;
   ctx: BatchContext;
   /** Sent with every heartbeat besides the progress (e.g. the Batch API's batch id). */
   details?: Record<string, unknown>;
@@ -47,13 +51,12 @@ interface OpenShard<R> {
  * later attempt skips every shard already written. Memory holds at most the shards in flight:
  * dispatch waits when it runs more than shardSize + 2·concurrency lines ahead of the oldest
  * shard still waiting for results, or when MAX_WRITES parts are being written. At the end the
- * parts are concatenated in input order into job.resultKey; `tally` sees each final record (so
- * accounting covers earlier attempts too).
+ * parts' bytes are concatenated in input order into job.resultKey; the usage is the sum of the
+ * markers' (so accounting covers earlier attempts too).
  */
 export async function runSharded<T, R>(
   job: ShardedJob<T, R>,
-  tally: (record: unknown) => void,
-): Promise<ArtifactRef> {
+): Promise<{ result: ArtifactRef; usage: LlmUsage }> {
   const { store, shardSize, concurrency, ctx } = job;
   const prefix = partsPrefix(job.outKey, job.tag);
   const written = writtenShards(await store.list(prefix), prefix);
@@ -107,8 +110,9 @@ export async function runSharded<T, R>(
     complete.add(shard);
     advance();
     const write = (async () => {
-      const ref = await store.writeJsonl(partKey(prefix, shard, nonce), results, job.schema);
-      await store.putText(markerKey(prefix, shard), JSON.stringify(ref), { ifAbsent: true });
+      const part = await store.writeJsonl(partKey(prefix, shard, nonce), results, job.schema);
+      const marker: ShardMarker = { part, usage: job.usageOf(results) };
+      await store.putText(markerKey(prefix, shard), JSON.stringify(marker), { ifAbsent: true });
       written.add(shard);
       advance();
       beat();
@@ -169,33 +173,37 @@ export async function runSharded<T, R>(
   ctx.signal.removeEventListener('abort', onCancel);
   try {
     if (failure !== undefined) throw asFailure(failure);
+    const markers = await readMarkers(job, prefix, Math.ceil(lines / shardSize));
     // The timer keeps heartbeating while a large result is concatenated.
-    return await store.writeJsonl(
+    const result = await joinParts(
+      store,
+      markers.map((m) => m.part),
       job.resultKey,
-      concatenated(job, prefix, Math.ceil(lines / shardSize), tally),
       job.schema,
     );
+    return { result, usage: markers.reduce((u, m) => addUsage(u, m.usage), emptyUsage()) };
   } finally {
     clearInterval(timer);
   }
 }
 
-/** The parts' records in shard order, each shown to tally on its way. */
-async function* concatenated<T, R>(
+/** The markers of shards 0 … shards-1, in order. */
+async function readMarkers<T, R>(
   job: ShardedJob<T, R>,
   prefix: string,
   shards: number,
-  tally: (record: unknown) => void,
-): AsyncGenerator<unknown> {
+): Promise<ShardMarker[]> {
+  const markers: ShardMarker[] = [];
   for (let shard = 0; shard < shards; shard++) {
-    const marker = await job.store.getText(markerKey(prefix, shard));
-    if (marker === undefined)
+    const key = markerKey(prefix, shard);
+    const text = await job.store.getText(key);
+    if (text === undefined)
       throw new Error(`part ${shard} of ${job.resultKey} vanished before concatenation`);
-    for await (const record of job.store.readJsonl(ArtifactRef.parse(JSON.parse(marker)))) {
-      tally(record);
-      yield record;
-    }
+    const marker = ShardMarker.safeParse(JSON.parse(text));
+    if (!marker.success) throw new Error(`${key}: not a shard marker (${marker.error.message})`);
+    markers.push(marker.data);
   }
+  return markers;
 }
 
 /** The markers decide what is skipped; the last attempt's heartbeat says what they should show. */

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../../schemas/config.js';
 import type { LlmResult } from './records.js';
-import type { LlmUsage } from '../../core/usage.js';
+import { emptyUsage, type LlmUsage } from '../../core/usage.js';
 
 /** Adds one result line to the tally (cost is priced once at the end: see priced). */
 export function tallyResult(u: LlmUsage, r: LlmResult): void {
@@ -11,6 +11,13 @@ export function tallyResult(u: LlmUsage, r: LlmResult): void {
   u.promptTokens += r.usage.prompt_tokens;
   u.completionTokens += r.usage.completion_tokens;
   u.retries += Math.max(0, r.attempts - 1);
+}
+
+/** The tally of a shard's result lines. */
+export function usageOf(results: LlmResult[]): LlmUsage {
+  const u = emptyUsage();
+  for (const r of results) tallyResult(u, r);
+  return u;
 }
 
 export function priced(u: LlmUsage, endpoint: Endpoint): LlmUsage {

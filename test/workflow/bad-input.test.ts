@@ -44,6 +44,22 @@ void describe('bad input started straight through Temporal', () => {
     assert.ok(!history.events?.some((e) => e.activityTaskScheduledEventAttributes), 'no activity ran');
   });
 
+  void it('refuses a run started under a workflow ID other than its runId', async () => {
+    const config = await h.config();
+    const handle = await h.client.workflow.start('trainingLoop', {
+      taskQueue: taskQueues(h.settings.queuePrefix).orchestration,
+      workflowId: `${config.runId}-elsewhere`,
+      args: [{ config }],
+    });
+    const err = await handle.result().then(
+      () => assert.fail('the run should fail'),
+      (e: unknown) => e,
+    );
+    const { message, type } = rootFailure(err);
+    assert.equal(type, 'InvalidConfig');
+    assert.match(message, new RegExp(`--workflow-id ${config.runId}`));
+  });
+
   void it('names the dataset line that is bad and writes no stage output', async () => {
     const config = await h.config();
     const path = join(h.dir, 'bad-train.jsonl');
