@@ -127,7 +127,11 @@ export async function recordHistories(h: Harness, status: RunStatus): Promise<vo
       ],
       { maxBuffer: 64 << 20 },
     );
-    await writeFile(join(HISTORIES_DIR, `${name}.json`), stdout);
+    // The workflow ID goes along: replay must see the ID the code ran under.
+    await writeFile(
+      join(HISTORIES_DIR, `${name}.json`),
+      JSON.stringify({ workflowId, history: JSON.parse(stdout) }),
+    );
   };
   await save('trainingLoop', first.workflowId, first.runId);
   const seen = new Set<string>();

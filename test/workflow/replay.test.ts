@@ -16,10 +16,13 @@ void it('replays recorded histories of every workflow type without non-determini
   const types = files.map((f) => f.replace(/\.json$/, ''));
   assert.deepEqual(types, Object.keys(workflows).sort(), 'one recorded history per workflow type');
   const histories = await Promise.all(
-    files.map(async (f) => ({
-      workflowId: f,
-      history: historyFromJSON(JSON.parse(await readFile(join(HISTORIES_DIR, f), 'utf8'))),
-    })),
+    files.map(async (f) => {
+      const saved = JSON.parse(await readFile(join(HISTORIES_DIR, f), 'utf8')) as {
+        workflowId: string;
+        history: unknown;
+      };
+      return { workflowId: saved.workflowId, history: historyFromJSON(saved.history) };
+    }),
   );
   const bundle = await sharedBundle();
   let replayed = 0;
