@@ -56,7 +56,7 @@ export async function answerRequest(
         tag: req.custom_id,
         signal,
         estimatedTokens: estimateTokens(body),
-        tokensOf: (c) => c.usage?.total_tokens ?? 0,
+        tokensOf: totalTokens,
       },
     );
     return counted(outcome);
@@ -106,7 +106,11 @@ export async function answerRequest(
   });
 }
 
+const totalTokens = (c: Completion): number => c.usage?.total_tokens ?? 0;
+
 function texts(c: Completion): string[] {
+  // The common case (n = 1) needs no sorted copy.
+  if (c.choices.length === 1) return [c.choices[0]!.message.content ?? ''];
   return [...c.choices].sort((a, b) => a.index - b.index).map((choice) => choice.message.content ?? '');
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { Endpoint } from '../../schemas/config.js';
 import { endpointError, type EndpointWhere } from './errors.js';
+import { LinkedSignals } from './linked-signals.js';
 import { ReplicaSet } from './replicas.js';
 import { backoffMs, classify, type Backoff } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -42,6 +43,7 @@ export class EndpointPool {
   private readonly slots: Semaphore;
   private readonly requestBucket?: TokenBucket;
   private readonly tokenBucket?: TokenBucket;
+  private readonly signals = new LinkedSignals();
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -63,18 +65,12 @@ export class EndpointPool {
   }
 
   async call<T>(op: Operation<T>, c: CallContext<T>): Promise<CallOutcome<T>> {
-    // The openai client adds an abort listener to the signal of every request and never removes
-    // it. On the batch's long-lived signal they would pile up, one per request: memory that grows
-    // with the batch, and an addEventListener that walks the whole list. So each call gets its own
-    // signal, linked to the caller's only while the call runs.
-    const linked = new AbortController();
-    const forward = (): void => linked.abort(c.signal.reason);
-    if (c.signal.aborted) forward();
-    else c.signal.addEventListener('abort', forward, { once: true });
+    // Not c.signal itself: see linked-signals.ts.
+    const lease = this.signals.acquire(c.signal);
     try {
-      return await this.attempts(op, c, linked.signal);
+      return await this.attempts(op, c, lease.signal);
     } finally {
-      c.signal.removeEventListener('abort', forward);
+      this.signals.release(lease);
     }
   }
 

@@ -149,17 +149,22 @@ export async function runSharded<T, R>(
       state.pending += 1;
       if (slot === shardSize - 1) state.sealed = true;
       active += 1;
-      job
-        .run(item, controller.signal)
-        .then((result) => {
+      const done = (): void => {
+        active -= 1;
+        state.pending -= 1;
+        settle(shard, state);
+        notify();
+      };
+      job.run(item, controller.signal).then(
+        (result) => {
           state.results[slot] = result;
-        }, fail)
-        .finally(() => {
-          active -= 1;
-          state.pending -= 1;
-          settle(shard, state);
-          notify();
-        });
+          done();
+        },
+        (err: unknown) => {
+          fail(err);
+          done();
+        },
+      );
     }
     const last = open.get(Math.floor((lines - 1) / shardSize));
     if (last && failure === undefined) {

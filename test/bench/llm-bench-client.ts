@@ -3,6 +3,7 @@
  *   --mode prepare   writes the request artifact to --store and prints its ref
  *   --mode bare      the openai package with a plain concurrency limit
  *   --mode activity  the llmBatch activity's code path (prints each heartbeat, for the resume test)
+ *   --rss-trace      prints each new RSS high (sampled every 250 ms) to stderr, to see when the peak comes
  * The last stdout line is a JSON report.
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     ref: { type: 'string', default: '' },
     'out-key': { type: 'string', default: 'bench/out' },
     heartbeat: { type: 'string' },
+    'rss-trace': { type: 'boolean', default: false },
   },
 });
 const n = Number(values.requests);
@@ -42,6 +44,16 @@ function request(i: number): LlmRequest {
 
 async function* requests(): AsyncGenerator<LlmRequest> {
   for (let i = 0; i < n; i++) yield request(i);
+}
+
+function traceRss(started: number): void {
+  let high = 0;
+  setInterval(() => {
+    const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    if (rss <= high) return;
+    high = rss;
+    console.error(JSON.stringify({ seconds: Math.round((performance.now() - started) / 1000), rssMB: rss }));
+  }, 250).unref();
 }
 
 async function bare(): Promise<void> {
@@ -98,6 +110,7 @@ if (values.mode === 'prepare') {
   console.log(JSON.stringify(ref));
 } else {
   const started = performance.now();
+  if (values['rss-trace']) traceRss(started);
   const cpuBefore = process.cpuUsage();
   const extra = values.mode === 'bare' ? await bare() : await activity();
   const seconds = (performance.now() - started) / 1000;
