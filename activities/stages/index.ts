@@ -183,17 +183,7 @@ export function createStageActivities() {
       );
     },
 
-    async planExam(
-      input: WithStore & {
-        failed: ArtifactRef;
-        failuresByCategory: Record<string, number>;
-        sizeByCategory: Record<string, number>;
-        members: number;
-        perMember: number;
-        seed: number;
-        idPrefix: string;
-      },
-    ) {
+    async planExam(input: WithStore & Parameters<typeof exam.planExam>[1]) {
       const { store: _s, failed, ...params } = input;
       return cached(input, 'exam-plan', params, [failed], (store, prefix) =>
         exam.planExam(store, input, prefix),

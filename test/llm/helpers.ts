@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
 import type { Endpoint } from '../../schemas/config.js';
 import { createFileStore } from '../../activities/storage/file-store.js';
 import type { ArtifactStore } from '../../activities/storage/store.js';
@@ -41,3 +43,32 @@ export async function readAll(store: ArtifactStore, ref: ArtifactRef): Promise<L
 
 /** Fast retries so fault-injection tests finish in seconds. */
 export const FAST = { backoffBaseMs: 5, backoffCapMs: 50, heartbeatMs: 50 };
+
+/**
+ * A temp store and a simulator for one test file, started in `before` and stopped in `after`.
+ * The getters read the live values, so tests use `fx.store` / `fx.sim` after `before` ran.
+ */
+export function simulatorFixture(opts: Omit<Parameters<typeof startSimulator>[0], 'home'>) {
+  let store: ArtifactStore | undefined;
+  let sim: Simulator | undefined;
+  let cleanup = async () => {};
+  let home = '';
+  before(async () => {
+    ({ store, cleanup } = await tempStore());
+    home = await mkdtemp(join(tmpdir(), 'drill-sim-'));
+    sim = await startSimulator({ home, ...opts });
+  });
+  after(async () => {
+    await sim?.close();
+    await cleanup();
+    await rm(home, { recursive: true, force: true });
+  });
+  return {
+    get store(): ArtifactStore {
+      return store!;
+    },
+    get sim(): Simulator {
+      return sim!;
+    },
+  };
+}

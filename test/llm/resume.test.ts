@@ -1,46 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLlmActivities, type LlmBatchOutput } from '../../activities/llm/index.js';
-import type { ArtifactStore } from '../../activities/storage/store.js';
-import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
-import { chatRequests, endpoint, FAST, readAll, tempStore } from './helpers.js';
+import { chatRequests, endpoint, FAST, readAll, simulatorFixture } from './helpers.js';
 
-let store: ArtifactStore;
-let cleanup: () => Promise<void>;
-let home: string;
-let sim: Simulator;
-before(async () => {
-  ({ store, cleanup } = await tempStore());
-  home = await mkdtemp(join(tmpdir(), 'drill-sim-'));
-  sim = await startSimulator({
-    home,
-    seed: 3,
-    latencyMs: 5,
-    faults: { rate429: 0.05, retryAfterSeconds: 0 },
-  });
-});
-after(async () => {
-  await sim.close();
-  await cleanup();
-  await rm(home, { recursive: true, force: true });
-});
+const fx = simulatorFixture({ seed: 3, latencyMs: 5, faults: { rate429: 0.05, retryAfterSeconds: 0 } });
 
 const SHARD = 50;
 const N = 600;
 
 test('cancelled mid-batch and retried from the heartbeat, no written request is sent again', async () => {
-  const requests = await store.writeJsonl('resume/req.jsonl', chatRequests(N), 'LlmRequest');
-  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const requests = await fx.store.writeJsonl('resume/req.jsonl', chatRequests(N), 'LlmRequest');
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
   const input = {
     stage: 'test/resume',
     role: 'student',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-base', maxConcurrency: 8 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-base', maxConcurrency: 8 }),
     requests,
     outKey: 'resume/out',
   };
@@ -54,8 +31,8 @@ test('cancelled mid-batch and retried from the heartbeat, no written request is 
   });
   await assert.rejects(first.run(acts.llmBatch, input), CancelledFailure);
   assert.ok(last && last.shard >= 4 && last.offset === last.shard * SHARD, JSON.stringify(last));
-  const sentBefore = sim.received();
-  const parts = (await store.list('resume/out/parts/')).filter((k) => k.endsWith('.ref.json'));
+  const sentBefore = fx.sim.received();
+  const parts = (await fx.store.list('resume/out/parts/')).filter((k) => k.endsWith('.ref.json'));
   const writtenShards = parts.map((k) => Number(/(\d+)\.ref\.json$/.exec(k)![1]));
   assert.ok(
     writtenShards.length >= 4 && writtenShards.length < N / SHARD,
@@ -66,14 +43,14 @@ test('cancelled mid-batch and retried from the heartbeat, no written request is 
   const second = new MockActivityEnvironment({ heartbeatDetails: last });
   const out = (await second.run(acts.llmBatch, input)) as LlmBatchOutput;
 
-  const results = await readAll(store, out.results);
+  const results = await readAll(fx.store, out.results);
   assert.deepEqual(
     results.map((r) => r.custom_id),
     Array.from({ length: N }, (_, i) => `q${i}`),
   );
   assert.ok(results.every((r) => r.ok));
   assert.equal(out.usage.requests, N);
-  const sentAfter = sim.received();
+  const sentAfter = fx.sim.received();
   for (const shard of writtenShards) {
     for (let i = shard * SHARD; i < (shard + 1) * SHARD; i++) {
       assert.equal(
@@ -89,68 +66,68 @@ test('cancelled mid-batch and retried from the heartbeat, no written request is 
 });
 
 test('a finished batch run again sends nothing and returns the same artifact', async () => {
-  const requests = await store.writeJsonl('again/req.jsonl', chatRequests(120), 'LlmRequest');
-  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const requests = await fx.store.writeJsonl('again/req.jsonl', chatRequests(120), 'LlmRequest');
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
   const input = {
     stage: 'test/again',
     role: 'student',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-base' }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-base' }),
     requests,
     outKey: 'again/out',
   };
   const first = await new MockActivityEnvironment().run(acts.llmBatch, input);
-  const calls = sim.totalRequests();
+  const calls = fx.sim.totalRequests();
   const second = await new MockActivityEnvironment().run(acts.llmBatch, input);
-  assert.equal(sim.totalRequests(), calls);
+  assert.equal(fx.sim.totalRequests(), calls);
   assert.deepEqual(second, first);
 });
 
 test('the same outKey with other requests does not reuse the old parts', async () => {
-  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
   const input = {
     stage: 'test/reuse',
     role: 'student',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-base' }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-base' }),
     outKey: 'reuse/out',
   };
-  const a = await store.writeJsonl('reuse/a.jsonl', chatRequests(60), 'LlmRequest');
-  const b = await store.writeJsonl(
+  const a = await fx.store.writeJsonl('reuse/a.jsonl', chatRequests(60), 'LlmRequest');
+  const b = await fx.store.writeJsonl(
     'reuse/b.jsonl',
     chatRequests(60, (i) => `Name a prime above ${i}.`),
     'LlmRequest',
   );
   await new MockActivityEnvironment().run(acts.llmBatch, { ...input, requests: a });
-  const calls = sim.totalRequests();
+  const calls = fx.sim.totalRequests();
   const out = (await new MockActivityEnvironment().run(acts.llmBatch, {
     ...input,
     requests: b,
   })) as LlmBatchOutput;
-  assert.ok(sim.totalRequests() - calls >= 60);
+  assert.ok(fx.sim.totalRequests() - calls >= 60);
   assert.equal(out.usage.requests, 60);
 });
 
 test('two attempts running at once (a timed-out one still alive) agree on every part', async () => {
-  const requests = await store.writeJsonl('zombie/req.jsonl', chatRequests(300), 'LlmRequest');
-  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: SHARD } });
+  const requests = await fx.store.writeJsonl('zombie/req.jsonl', chatRequests(300), 'LlmRequest');
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
   const input = {
     stage: 'test/zombie',
     role: 'student',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-base', maxConcurrency: 4 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-base', maxConcurrency: 4 }),
     requests,
     outKey: 'zombie/out',
   };
   const [a, b] = await Promise.all([acts.llmBatch(input), acts.llmBatch(input)]);
   // Each final artifact reads back hash-verified, whole and in order.
   for (const out of [a, b]) {
-    const ids = (await readAll(store, out.results)).map((r) => r.custom_id);
+    const ids = (await readAll(fx.store, out.results)).map((r) => r.custom_id);
     assert.deepEqual(
       ids,
       Array.from({ length: 300 }, (_, i) => `q${i}`),
     );
   }
-  const markers = (await store.list('zombie/out/parts/')).filter((k) => k.endsWith('.ref.json'));
+  const markers = (await fx.store.list('zombie/out/parts/')).filter((k) => k.endsWith('.ref.json'));
   assert.equal(markers.length, 300 / SHARD);
 });

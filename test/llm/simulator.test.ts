@@ -1,28 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { getPrompt } from '../../core/prompts/index.js';
 import { createLlmActivities } from '../../activities/llm/index.js';
-import type { ArtifactStore } from '../../activities/storage/store.js';
-import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
-import { endpoint, FAST, readAll, tempStore } from './helpers.js';
+import { endpoint, FAST, readAll, simulatorFixture } from './helpers.js';
 
-let store: ArtifactStore;
-let cleanup: () => Promise<void>;
-let home: string;
-let sim: Simulator;
-before(async () => {
-  ({ store, cleanup } = await tempStore());
-  home = await mkdtemp(join(tmpdir(), 'drill-sim-'));
-  sim = await startSimulator({ home, seed: 7 });
-});
-after(async () => {
-  await sim.close();
-  await cleanup();
-  await rm(home, { recursive: true, force: true });
-});
+const fx = simulatorFixture({ seed: 7 });
 
 const solveRequests = (n: number, choices = 1) =>
   Array.from({ length: n }, (_, i) => ({
@@ -40,25 +22,25 @@ const solveRequests = (n: number, choices = 1) =>
   }));
 
 test('under 429s, 500s, hangs and garbage every request is accounted for, each call counted once', async () => {
-  sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0.03, rateGarbage: 0.15, retryAfterSeconds: 0 });
+  fx.sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0.03, rateGarbage: 0.15, retryAfterSeconds: 0 });
   const n = 400;
-  const requests = await store.writeJsonl('faults/req.jsonl', solveRequests(n, 2), 'LlmRequest');
-  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: 50 } });
+  const requests = await fx.store.writeJsonl('faults/req.jsonl', solveRequests(n, 2), 'LlmRequest');
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: 50 } });
   const out = await acts.llmBatch({
     stage: 'test/faults',
     role: 'labeller',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-labeller', timeoutMs: 400, maxConcurrency: 32 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-labeller', timeoutMs: 400, maxConcurrency: 32 }),
     requests,
     outKey: 'faults/out',
     parser: 'solve',
   });
-  const results = await readAll(store, out.results);
+  const results = await readAll(fx.store, out.results);
   assert.deepEqual(
     results.map((r) => r.custom_id),
     Array.from({ length: n }, (_, i) => `s${i}`),
   );
-  const received = sim.received();
+  const received = fx.sim.received();
   for (const r of results) {
     // ok with two parsed choices, or invalid with a reason per bad choice: never silently lost.
     assert.equal(r.ok, true, `${r.custom_id}: ${r.error}`);
@@ -85,14 +67,14 @@ test('under 429s, 500s, hangs and garbage every request is accounted for, each c
 });
 
 test('cost follows the endpoint price table', async () => {
-  sim.setFaults({ rate429: 0, rate500: 0, rateHang: 0, rateGarbage: 0 });
-  const requests = await store.writeJsonl('cost/req.jsonl', solveRequests(10), 'LlmRequest');
-  const acts = createLlmActivities({ store, tuning: FAST });
+  fx.sim.setFaults({ rate429: 0, rate500: 0, rateHang: 0, rateGarbage: 0 });
+  const requests = await fx.store.writeJsonl('cost/req.jsonl', solveRequests(10), 'LlmRequest');
+  const acts = createLlmActivities({ store: fx.store, tuning: FAST });
   const out = await acts.llmBatch({
     stage: 'test/cost',
     role: 'generator',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], {
+    endpoint: endpoint([fx.sim.url], {
       model: 'sim-expert-a',
       pricePerMillionInputTokens: 2,
       pricePerMillionOutputTokens: 8,
@@ -106,22 +88,23 @@ test('cost follows the endpoint price table', async () => {
 });
 
 test('embeddings are batched and come back in input order', async () => {
-  sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0, rateGarbage: 0 });
+  fx.sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0, rateGarbage: 0 });
   const inputs = Array.from({ length: 250 }, (_, i) => ({ id: `e${i}`, text: `problem number ${i}` }));
-  const ref = await store.writeJsonl('embed/in.jsonl', inputs, 'Embedding');
-  const acts = createLlmActivities({ store, tuning: { ...FAST, shardSize: 100 } });
-  const before = sim.totalRequests();
+  const ref = await fx.store.writeJsonl('embed/in.jsonl', inputs, 'Embedding');
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: 100 } });
+  const before = fx.sim.totalRequests();
   const out = await acts.embedBatch({
     stage: 'test/embed',
     role: 'embedder',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-embed', maxConcurrency: 4 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-embed', maxConcurrency: 4 }),
     inputs: ref,
     outKey: 'embed/out',
     batchSize: 32,
   });
   const vectors: { id: string; embedding: number[] }[] = [];
-  for await (const v of store.readJsonl(out.vectors)) vectors.push(v as { id: string; embedding: number[] });
+  for await (const v of fx.store.readJsonl(out.vectors))
+    vectors.push(v as { id: string; embedding: number[] });
   assert.deepEqual(
     vectors.map((v) => v.id),
     inputs.map((x) => x.id),
@@ -129,7 +112,7 @@ test('embeddings are batched and come back in input order', async () => {
   assert.ok(vectors.every((v) => v.embedding.length === 64));
   assert.equal(out.usage.requests, 250);
   assert.equal(out.usage.ok, 250);
-  const calls = sim.totalRequests() - before;
+  const calls = fx.sim.totalRequests() - before;
   assert.ok(calls >= 8 && calls < 250 / 4, `${calls} calls for 250 texts in batches of 32`);
 
   // Other batch boundaries: each text still gets its own vector, in its own place.
@@ -137,12 +120,12 @@ test('embeddings are batched and come back in input order', async () => {
     stage: 'test/embed',
     role: 'embedder',
     endpointName: 'sim',
-    endpoint: endpoint([sim.url], { model: 'sim-embed', maxConcurrency: 4 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-embed', maxConcurrency: 4 }),
     inputs: ref,
     outKey: 'embed/out7',
     batchSize: 7,
   });
   let i = 0;
-  for await (const v of store.readJsonl(again.vectors)) assert.deepEqual(v, vectors[i++]);
+  for await (const v of fx.store.readJsonl(again.vectors)) assert.deepEqual(v, vectors[i++]);
   assert.equal(i, 250);
 });

@@ -10,7 +10,7 @@ import {
   studentLane,
   type LlmStepOutcome,
 } from '../stage-context.js';
-import type { SynthesisInput, SynthesisResult } from './synthesis.js';
+import { dedupInto, type SynthesisInput, type SynthesisResult } from './synthesis.js';
 
 /** The exam reads what SwS synthesis reads: the failed set, its categories, the policy, the sets to avoid. */
 export type ExamInput = Pick<
@@ -129,13 +129,7 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
 
   const all = await orchestration().concatProblems({ store, sets: defects });
   funnel['defects, all rounds'] = all.problems.count;
-  const deduped = await orchestration().dedupAndDecontaminate({
-    store,
-    synthetic: all.problems,
-    against: input.against,
-    seed: config.seed,
-  });
-  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
+  const deduped = await dedupInto(ctx, all.problems, input.against, counts);
   funnel['after dedup/decontamination'] = deduped.synthetic.count;
 
   // k-center keeps every problem when there are no more than `keep`: nothing to embed then.

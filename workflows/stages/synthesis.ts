@@ -53,6 +53,26 @@ export interface SynthesisResult {
 }
 
 /**
+ * Near-duplicate removal and decontamination of a stage's synthetic set; what it drops is added
+ * to `counts` under `dedup …`.
+ */
+export async function dedupInto(
+  ctx: StageContext,
+  synthetic: ArtifactRef,
+  against: ArtifactRef[],
+  counts: Record<string, number>,
+) {
+  const deduped = await orchestration().dedupAndDecontaminate({
+    store: ctx.config.store,
+    synthetic,
+    against,
+    seed: ctx.config.seed,
+  });
+  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
+  return deduped;
+}
+
+/**
  * SwS stages C–I: concepts of the failed problems → embeddings → concept lists (budget ∝ failure
  * ratio) → problems → two judges → labeller's self-consistent answers → the policy's accuracy
  * band → near-duplicate removal and decontamination. The funnel counts each step's survivors.
@@ -118,13 +138,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   );
   track('difficulty', inBand);
 
-  const deduped = await orchestration().dedupAndDecontaminate({
-    store,
-    synthetic: inBand.output,
-    against: input.against,
-    seed: config.seed,
-  });
-  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
+  const deduped = await dedupInto(ctx, inBand.output, input.against, counts);
 
   const funnel = {
     'concept lists': lists.lists.count,
