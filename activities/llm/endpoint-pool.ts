@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { Endpoint } from '../../schemas/config.js';
 import { endpointError, type EndpointWhere } from './errors.js';
+import { leanFetch } from './lean-fetch.js';
 import { LinkedSignals } from './linked-signals.js';
 import { ReplicaSet } from './replicas.js';
 import { backoffMs, classify, type Backoff } from './retry.js';
@@ -50,8 +51,10 @@ export class EndpointPool {
     apiKey: string,
     private readonly settings: PoolSettings,
   ) {
+    // One connection pool per endpoint: its replicas are origins within it.
+    const fetch = leanFetch();
     this.clients = endpoint.baseURLs.map(
-      (baseURL) => new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: endpoint.timeoutMs }),
+      (baseURL) => new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: endpoint.timeoutMs, fetch }),
     );
     this.replicas = new ReplicaSet(endpoint.baseURLs.length);
     this.slots = new Semaphore(endpoint.maxConcurrency);
@@ -112,6 +115,11 @@ export class EndpointPool {
           throw endpointError(
             c.where,
             `${baseURL} does not serve model "${c.model}" (HTTP 404: ${failure.message})`,
+          );
+        case 'redirect':
+          throw endpointError(
+            c.where,
+            `${baseURL} answered with a redirect; set the endpoint's baseURLs to the address it redirects to`,
           );
         case 'request':
           return { ok: false, error: failure.message, attempts };

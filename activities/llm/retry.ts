@@ -8,6 +8,7 @@ export type CallFailure =
   | { kind: 'auth'; status: number }
   | { kind: 'model'; message: string }
   | { kind: 'request'; message: string }
+  | { kind: 'redirect' }
   | { kind: 'transient'; message: string; retryAfterMs?: number; replica: 'healthy' | 'suspect' | 'down' }
   | { kind: 'aborted' };
 
@@ -28,6 +29,8 @@ export function classify(err: unknown, now = Date.now()): CallFailure | undefine
     const status = err.status;
     if (status === 401 || status === 403) return { kind: 'auth', status };
     if (status === 404) return { kind: 'model', message: err.message };
+    // Never followed (lean-fetch.ts): a redirected POST means a misconfigured base URL.
+    if (status >= 300 && status < 400) return { kind: 'redirect' };
     const retryAfterMs = err.headers ? retryAfter(err.headers, now) : undefined;
     if (status === 408 || status === 409 || status === 429) {
       return { kind: 'transient', message: `HTTP ${status}`, retryAfterMs, replica: 'healthy' };

@@ -52,7 +52,17 @@ function traceRss(started: number): void {
     const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
     if (rss <= high) return;
     high = rss;
-    console.error(JSON.stringify({ seconds: Math.round((performance.now() - started) / 1000), rssMB: rss }));
+    const m = process.memoryUsage();
+    const mb = (x: number): number => Math.round(x / 2 ** 20);
+    console.error(
+      JSON.stringify({
+        seconds: Math.round((performance.now() - started) / 1000),
+        rssMB: rss,
+        heapUsedMB: mb(m.heapUsed),
+        heapTotalMB: mb(m.heapTotal),
+        externalMB: mb(m.external),
+      }),
+    );
   }, 250).unref();
 }
 

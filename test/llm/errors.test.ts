@@ -166,3 +166,35 @@ test('an unknown parser name fails before any call', async () => {
   assert.equal(err.type, LLM_REQUEST_ERROR);
   assert.match(err.message, /parser "judgement" is not a prompt name/);
 });
+
+test('an endpoint that redirects fails at once, naming the address to configure instead', async () => {
+  const srv = await startFakeServer(() => ({
+    status: 307,
+    json: {},
+    headers: { location: 'https://llm.example/v1/chat/completions' },
+  }));
+  try {
+    const requests = await store.writeJsonl('redirect/req.jsonl', chatRequests(4), 'LlmRequest');
+    const acts = createLlmActivities({ store, tuning: FAST });
+    const err = await failure(() =>
+      acts.llmBatch({
+        stage: 't',
+        role: 'generator',
+        endpointName: 'gen',
+        endpoint: endpoint([srv.url], { maxConcurrency: 1 }),
+        requests,
+        outKey: 'redirect/out',
+      }),
+    );
+    assert.equal(err.type, LLM_ENDPOINT_ERROR);
+    assert.match(
+      err.message,
+      /role "generator", endpoint "gen": http:\/\/127\.0\.0\.1:\d+\/v1 answered with a redirect/,
+    );
+    // Neither retried nor followed.
+    assert.equal(srv.received.size, 1);
+    assert.equal(srv.received.get('q0'), 1);
+  } finally {
+    await srv.close();
+  }
+});

@@ -182,6 +182,14 @@ export function storeSuite(name: string, open: () => Promise<Harness>): void {
       ]);
     });
 
+    void it('reads multi-byte characters that straddle the chunks of a read', async () => {
+      // Lines of 3- and 4-byte characters over many 64 KiB read chunks: some chunk boundaries
+      // fall inside a character and inside a line.
+      const records = Array.from({ length: 3000 }, (_, i) => ({ i, text: `∑😀é-${i}-`.repeat(7) }));
+      const ref = await store.writeJsonl('utf8/many.jsonl', records, 'Rollout');
+      assert.deepEqual(await collect(store.readJsonl(ref)), records);
+    });
+
     void it('reports a missing artifact as ArtifactNotFoundError and missing text as undefined', async () => {
       const ref = refFor(store, 'missing/x.jsonl', '', 0);
       await assert.rejects(collect(store.readJsonl(ref)), ArtifactNotFoundError);
