@@ -14,7 +14,9 @@ type HeadersLike = RequestInit['headers'];
  * built-in fetch. The request API does not follow redirects: a redirected POST means a
  * misconfigured base URL, which retry.ts reports as such.
  */
-export function leanFetch(dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 30_000 })): Fetch {
+// undici's default keep-alive (4 s) stays under common server idle timeouts (uvicorn's 5 s), so an
+// idle connection is not reused just as the server closes it.
+export function leanFetch(dispatcher: Dispatcher = new Agent()): Fetch {
   return async (input, init) => {
     const body = init?.body;
     const method = init?.method ?? 'GET';

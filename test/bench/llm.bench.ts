@@ -13,6 +13,8 @@
  * concurrency) are necessarily sent again, so a small batch could not show the 1% target.
  * --heap-mb caps V8's old space in every client (bare and activity alike): peak RSS is mostly
  * garbage V8 has not collected yet, and the cap shows the memory the runs actually need.
+ * The memory target runs the activity alone on a million requests:
+ *   npm run bench:llm -- --requests 1000000 --concurrency 256 --repeats 1 --modes activity --no-resume
  * Prints one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
