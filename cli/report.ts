@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { CATEGORIES } from '../schemas/config.js';
+import type { LlmUsage } from '../core/usage.js';
 import type { RunStatus, StageRecord } from '../workflows/contract.js';
 
 /** Plain tables when the output is not a terminal (logs, CI), coloured headers when it is. */
@@ -51,7 +52,7 @@ export function funnelTable(status: RunStatus): string {
     .join('\n\n');
 }
 
-/** GPU-hours and LLM tokens per stage, and the totals. */
+/** GPU-hours and LLM calls, failures, tokens and cost per stage, and the totals. */
 export function costTable(status: RunStatus): string {
   const t = table([
     'round',
@@ -59,8 +60,11 @@ export function costTable(status: RunStatus): string {
     'cached',
     'GPU-hours',
     'LLM requests',
+    'failed',
+    'invalid',
     'prompt tokens',
     'completion tokens',
+    'cost (USD)',
   ]);
   for (const s of status.stages) {
     t.push([
@@ -68,22 +72,34 @@ export function costTable(status: RunStatus): string {
       s.stage,
       s.cached ? 'yes' : '',
       s.gpuHours === undefined ? '' : `${s.gpuHours.toFixed(2)}${s.simulated ? ' (sim)' : ''}`,
-      s.llm?.requests ?? '',
-      s.llm?.promptTokens ?? '',
-      s.llm?.completionTokens ?? '',
+      ...(s.llm ? llmFigures(s.llm) : ['', '', '', '', '', '']),
     ]);
   }
   const totals = status.totals;
-  t.push([
-    '',
-    'total',
-    '',
-    totals.gpuHours.toFixed(2),
-    totals.llm.requests,
-    totals.llm.promptTokens,
-    totals.llm.completionTokens,
-  ]);
+  t.push(['', 'total', '', totals.gpuHours.toFixed(2), ...llmFigures(totals.llm)]);
   return `Cost per stage\n${t.toString()}`;
+}
+
+/** The run's LLM accounting per role, endpoint and model (the student's per checkpoint). */
+export function laneTable(status: RunStatus): string {
+  const t = table([
+    'role',
+    'endpoint',
+    'model',
+    'requests',
+    'failed',
+    'invalid',
+    'prompt tokens',
+    'completion tokens',
+    'cost (USD)',
+  ]);
+  for (const lane of status.totals.llm.lanes)
+    t.push([lane.role, lane.endpoint, lane.model, ...llmFigures(lane)]);
+  return `LLM usage per role and model\n${t.toString()}`;
+}
+
+function llmFigures(u: LlmUsage): (string | number)[] {
+  return [u.requests, u.failed, u.invalid, u.promptTokens, u.completionTokens, u.costUsd.toFixed(2)];
 }
 
 /** One line per finished stage, for progress output. */
@@ -101,5 +117,5 @@ export function stageLine(s: StageRecord): string {
 }
 
 export function fullReport(status: RunStatus): string {
-  return [accuracyTable(status), funnelTable(status), costTable(status)].join('\n\n');
+  return [accuracyTable(status), funnelTable(status), costTable(status), laneTable(status)].join('\n\n');
 }

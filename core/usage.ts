@@ -26,7 +26,45 @@ export const emptyUsage = (): LlmUsage => ({
   retries: 0,
 });
 
-export function addUsage(into: LlmUsage, u: LlmUsage): LlmUsage {
-  for (const k of Object.keys(into) as (keyof LlmUsage)[]) into[k] += u[k];
+const FIGURES = Object.keys(emptyUsage()) as (keyof LlmUsage)[];
+
+export function addUsage<U extends LlmUsage>(into: U, u: LlmUsage): U {
+  for (const k of FIGURES) into[k] += u[k];
+  return into;
+}
+
+/** Where a batch's usage is charged: a role's endpoint asked for one model. */
+export interface Lane {
+  role: string;
+  endpoint: string;
+  model: string;
+}
+
+/** A stage's or a run's LLM accounting: the totals, and the same figures per lane. */
+export interface LlmAccount extends LlmUsage {
+  lanes: (Lane & LlmUsage)[];
+}
+
+export const emptyAccount = (): LlmAccount => ({ ...emptyUsage(), lanes: [] });
+
+/** Adds one batch's usage to the account, under its lane. */
+export function charge(into: LlmAccount, lane: Lane, u: LlmUsage): LlmAccount {
+  addUsage(into, u);
+  let line = into.lanes.find(
+    (l) => l.role === lane.role && l.endpoint === lane.endpoint && l.model === lane.model,
+  );
+  if (!line)
+    into.lanes.push(
+      (line = { role: lane.role, endpoint: lane.endpoint, model: lane.model, ...emptyUsage() }),
+    );
+  addUsage(line, u);
+  return into;
+}
+
+/** Adds one account to another, lane by lane. */
+export function addAccount(into: LlmAccount, from: LlmAccount): LlmAccount {
+  // Stage records carried over from runs started before accounts had lanes have none.
+  if (!from.lanes) return addUsage(into, from);
+  for (const lane of from.lanes) charge(into, lane, lane);
   return into;
 }

@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { LlmUsage } from '../core/usage.js';
+import type { LlmAccount } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { RunConfigInput } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
@@ -75,8 +75,7 @@ export interface EvalSummary {
   simulated: boolean;
 }
 
-/** LLM accounting as the LLM layer reports it, summed per stage and per run. */
-export type LlmUsageTotals = LlmUsage;
+export type { LlmAccount };
 
 /** One finished stage as the status query and the demo table show it. */
 export interface StageRecord {
@@ -88,7 +87,7 @@ export interface StageRecord {
   checkpoint?: string;
   eval?: EvalSummary;
   gpuHours?: number;
-  llm?: LlmUsageTotals;
+  llm?: LlmAccount;
   simulated?: boolean;
   /** The stage's main outputs, for inspection (e.g. the synthetic set, the evaluation report). */
   artifacts?: Record<string, ArtifactRef>;
@@ -106,7 +105,7 @@ export interface RunStatus {
   stages: StageRecord[];
   /** The synthesis funnel of each round: generated → … → after dedup/decontamination. */
   funnel: Record<string, Record<string, number>>;
-  totals: { gpuHours: number; llm: LlmUsageTotals };
+  totals: { gpuHours: number; llm: LlmAccount };
 }
 
 /** State carried across continue-as-new: one outer round per workflow run keeps history short. */

@@ -1,7 +1,7 @@
-import { addUsage, emptyUsage } from '../core/usage.js';
+import { addAccount, charge, emptyAccount, type LlmAccount } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { RunConfig } from '../schemas/config.js';
-import type { LlmUsageTotals, StageRecord } from './contract.js';
+import type { StageRecord } from './contract.js';
 import { stageWorkflowId } from './contract.js';
 import { llm, orchestration } from './proxies.js';
 
@@ -41,7 +41,7 @@ export function studentLane(config: RunConfig, checkpoint: string): Lane {
 export interface LlmStepOutcome {
   output: ArtifactRef;
   counts: Record<string, number>;
-  usage: LlmUsageTotals;
+  usage: LlmAccount;
 }
 
 /** The embedder role's vectors for a {id, text} artifact; the call's usage is added to `usage`. */
@@ -49,18 +49,19 @@ export async function embed(
   ctx: StageContext,
   step: string,
   texts: ArtifactRef,
-  usage: LlmUsageTotals,
+  usage: LlmAccount,
 ): Promise<ArtifactRef> {
   const { config } = ctx;
+  const endpoint = config.endpoints[config.roles.embedder]!;
   const embedded = await llm().embedCall({
     store: config.store,
     stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/${step}`,
     role: 'embedder',
     endpointName: config.roles.embedder,
-    endpoint: config.endpoints[config.roles.embedder]!,
+    endpoint,
     inputs: texts,
   });
-  addUsage(usage, embedded.usage);
+  charge(usage, { role: 'embedder', endpoint: config.roles.embedder, model: endpoint.model }, embedded.usage);
   return embedded.vectors;
 }
 
@@ -98,9 +99,13 @@ export async function runLlmStep(
     params,
     results: calls.map((c) => c.results),
   });
-  const usage = emptyUsage();
-  for (const c of calls) addUsage(usage, c.usage);
+  const usage = emptyAccount();
+  rendered.lanes.forEach((l, k) => {
+    const lane = lanes[l.lane]!;
+    const model = lane.model ?? ctx.config.endpoints[lane.endpointName]!.model;
+    charge(usage, { role: lane.role, endpoint: lane.endpointName, model }, calls[k]!.usage);
+  });
   return { output: collected.output, counts: collected.counts, usage };
 }
 
-export { addUsage, emptyUsage };
+export { addAccount, emptyAccount };

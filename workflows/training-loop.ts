@@ -28,7 +28,7 @@ import {
   type TrainingLoopInput,
 } from './contract.js';
 import { orchestration, queues } from './proxies.js';
-import { addUsage, emptyUsage, type StageContext } from './stage-context.js';
+import { addAccount, emptyAccount, type StageContext } from './stage-context.js';
 import { evaluationStage } from './stages/evaluation.js';
 import { examStage } from './stages/exam.js';
 import { goldStage } from './stages/gold.js';
@@ -91,10 +91,10 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   };
 
   const status = (): RunStatus => {
-    const llm = emptyUsage();
+    const llm = emptyAccount();
     let gpuHours = 0;
     for (const r of stages) {
-      if (r.llm) addUsage(llm, r.llm);
+      if (r.llm) addAccount(llm, r.llm);
       gpuHours += r.gpuHours ?? 0;
     }
     return {

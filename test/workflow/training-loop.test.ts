@@ -128,5 +128,19 @@ void describe('trainingLoop on the real dev server', () => {
     }
     assert.ok(status.totals.gpuHours > 0);
     assert.ok(status.totals.llm.requests > 0);
+    // Accounting per role and model: the student per checkpoint, every lane adding up to the totals.
+    const lanes = status.totals.llm.lanes;
+    const studentModels = lanes.filter((l) => l.role === 'student').map((l) => l.model);
+    assert.ok(
+      studentModels.length >= 2 && new Set(studentModels).size === studentModels.length,
+      String(studentModels),
+    );
+    assert.ok(lanes.some((l) => l.role === 'embedder') && lanes.some((l) => l.role.startsWith('judges')));
+    for (const key of ['requests', 'failed', 'promptTokens', 'completionTokens'] as const)
+      assert.equal(
+        lanes.reduce((sum, l) => sum + l[key], 0),
+        status.totals.llm[key],
+        key,
+      );
   });
 });

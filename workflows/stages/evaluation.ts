@@ -3,8 +3,8 @@ import type { Checkpoint } from '../../schemas/records.js';
 import type { EvalSummary, StageRecord } from '../contract.js';
 import { orchestration } from '../proxies.js';
 import {
-  addUsage,
-  emptyUsage,
+  addAccount,
+  emptyAccount,
   runLlmStep,
   stageRecord,
   studentLane,
@@ -19,7 +19,7 @@ export async function evaluationStage(input: {
 }): Promise<{ eval: EvalSummary; record: StageRecord }> {
   const { ctx, checkpoint } = input;
   const { evaluation } = ctx.config.stages;
-  const usage = emptyUsage();
+  const usage = emptyAccount();
   const records: ArtifactRef[] = [];
   for (const b of input.benchmarks) {
     const r = await runLlmStep(
@@ -29,7 +29,7 @@ export async function evaluationStage(input: {
       { n: evaluation.samples, temperature: evaluation.temperature, benchmark: b.name },
       [studentLane(ctx.config, checkpoint.name)],
     );
-    addUsage(usage, r.usage);
+    addAccount(usage, r.usage);
     records.push(r.output);
   }
   const { summary, report, cached } = await orchestration().summariseEvaluation({

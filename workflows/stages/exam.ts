@@ -2,9 +2,9 @@ import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { orchestration } from '../proxies.js';
 import {
-  addUsage,
+  addAccount,
   embed,
-  emptyUsage,
+  emptyAccount,
   runLlmStep,
   stageRecord,
   studentLane,
@@ -33,11 +33,11 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
   const store = config.store;
   const members = config.roles.committee;
   const lanes = members.map((endpointName, i) => ({ role: `committee.${i}`, endpointName }));
-  const usage = emptyUsage();
+  const usage = emptyAccount();
   const counts: Record<string, number> = {};
   const funnel: Record<string, number> = {};
   const track = (step: string, r: Pick<LlmStepOutcome, 'usage' | 'counts'>) => {
-    addUsage(usage, r.usage);
+    addAccount(usage, r.usage);
     for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
   };
 

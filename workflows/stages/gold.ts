@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { StageRecord } from '../contract.js';
 import { orchestration } from '../proxies.js';
-import { addUsage, emptyUsage, runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
+import { addAccount, emptyAccount, runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
 
 export interface GoldResult {
   gold: ArtifactRef;
@@ -35,7 +35,7 @@ export async function goldStage(input: { ctx: StageContext; problems: ArtifactRe
     eloK: config.stages.gold.eloK,
     eloWeight: config.stages.gold.eloWeight,
   });
-  const usage = addUsage(addUsage(emptyUsage(), answered.usage), judged.usage);
+  const usage = addAccount(addAccount(emptyAccount(), answered.usage), judged.usage);
   const counts: Record<string, number> = { ...gold.counts };
   for (const [m, r] of Object.entries(gold.ratings)) counts[`elo ${m}`] = Math.round(r);
   return {

@@ -1,12 +1,12 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
-import type { LlmUsageTotals, StageRecord } from '../contract.js';
+import type { LlmAccount, StageRecord } from '../contract.js';
 import { orchestration } from '../proxies.js';
 import {
-  addUsage,
+  addAccount,
   embed,
-  emptyUsage,
+  emptyAccount,
   runLlmStep,
   stageRecord,
   studentLane,
@@ -83,10 +83,10 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   const { config } = ctx;
   const s = config.stages;
   const store = config.store;
-  const usage = emptyUsage();
+  const usage = emptyAccount();
   const counts: Record<string, number> = {};
   const track: Track = (step, r) => {
-    addUsage(usage, r.usage);
+    addAccount(usage, r.usage);
     for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
   };
 
@@ -153,7 +153,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   };
 }
 
-type Track = (step: string, r: { usage: LlmUsageTotals; counts: Record<string, number> }) => void;
+type Track = (step: string, r: { usage: LlmAccount; counts: Record<string, number> }) => void;
 
 interface Labelled {
   output: ArtifactRef;
@@ -219,7 +219,7 @@ async function selectFromPool(
   ctx: StageContext,
   lists: ArtifactRef,
   conceptVectors: ArtifactRef,
-  usage: LlmUsageTotals,
+  usage: LlmAccount,
 ): Promise<Labelled> {
   const { config } = ctx;
   const store = config.store;
