@@ -94,7 +94,7 @@ export function laneTable(status: RunStatus): string {
     'cost (USD)',
   ]);
   for (const lane of status.totals.llm.lanes)
-    t.push([lane.role, lane.endpoint, lane.model, ...llmFigures(lane)]);
+    t.push([lane.role, lane.endpoint, `${lane.model}${lane.simulated ? ' (sim)' : ''}`, ...llmFigures(lane)]);
   return `LLM usage per role and model\n${t.toString()}`;
 }
 

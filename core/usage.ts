@@ -34,29 +34,28 @@ export function addUsage<U extends LlmUsage>(into: U, u: LlmUsage): U {
 }
 
 /** Where a batch's usage is charged: a role's endpoint asked for one model. */
-export interface Lane {
+export interface UsageLane {
   role: string;
   endpoint: string;
   model: string;
+  /** The endpoint is the in-repo simulator: its tokens and costs are not a real model's. */
+  simulated?: boolean;
 }
 
 /** A stage's or a run's LLM accounting: the totals, and the same figures per lane. */
 export interface LlmAccount extends LlmUsage {
-  lanes: (Lane & LlmUsage)[];
+  lanes: (UsageLane & LlmUsage)[];
 }
 
 export const emptyAccount = (): LlmAccount => ({ ...emptyUsage(), lanes: [] });
 
 /** Adds one batch's usage to the account, under its lane. */
-export function charge(into: LlmAccount, lane: Lane, u: LlmUsage): LlmAccount {
+export function charge(into: LlmAccount, lane: UsageLane, u: LlmUsage): LlmAccount {
   addUsage(into, u);
   let line = into.lanes.find(
     (l) => l.role === lane.role && l.endpoint === lane.endpoint && l.model === lane.model,
   );
-  if (!line)
-    into.lanes.push(
-      (line = { role: lane.role, endpoint: lane.endpoint, model: lane.model, ...emptyUsage() }),
-    );
+  if (!line) into.lanes.push((line = { ...lane, ...emptyUsage() }));
   addUsage(line, u);
   return into;
 }

@@ -1,6 +1,6 @@
-import { addAccount, charge, emptyAccount, type LlmAccount } from '../core/usage.js';
+import { addAccount, charge, emptyAccount, type UsageLane, type LlmAccount } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
-import type { RunConfig } from '../schemas/config.js';
+import type { Endpoint, RunConfig } from '../schemas/config.js';
 import type { StageRecord } from './contract.js';
 import { stageWorkflowId } from './contract.js';
 import { llm, orchestration } from './proxies.js';
@@ -61,7 +61,7 @@ export async function embed(
     endpoint,
     inputs: texts,
   });
-  charge(usage, { role: 'embedder', endpoint: config.roles.embedder, model: endpoint.model }, embedded.usage);
+  charge(usage, laneOf('embedder', config.roles.embedder, endpoint), embedded.usage);
   return embedded.vectors;
 }
 
@@ -102,10 +102,20 @@ export async function runLlmStep(
   const usage = emptyAccount();
   rendered.lanes.forEach((l, k) => {
     const lane = lanes[l.lane]!;
-    const model = lane.model ?? ctx.config.endpoints[lane.endpointName]!.model;
-    charge(usage, { role: lane.role, endpoint: lane.endpointName, model }, calls[k]!.usage);
+    const endpoint = ctx.config.endpoints[lane.endpointName]!;
+    charge(usage, laneOf(lane.role, lane.endpointName, endpoint, lane.model), calls[k]!.usage);
   });
   return { output: collected.output, counts: collected.counts, usage };
+}
+
+/** The account lane of a role's endpoint; model is the endpoint's own unless asked for another. */
+function laneOf(role: string, endpointName: string, endpoint: Endpoint, model?: string): UsageLane {
+  return {
+    role,
+    endpoint: endpointName,
+    model: model ?? endpoint.model,
+    simulated: endpoint.simulated ?? false,
+  };
 }
 
 export { addAccount, emptyAccount };

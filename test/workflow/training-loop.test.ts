@@ -136,6 +136,10 @@ void describe('trainingLoop on the real dev server', () => {
       String(studentModels),
     );
     assert.ok(lanes.some((l) => l.role === 'embedder') && lanes.some((l) => l.role.startsWith('judges')));
+    assert.ok(
+      lanes.every((l) => l.simulated),
+      'every lane is served by the simulator here',
+    );
     for (const key of ['requests', 'failed', 'promptTokens', 'completionTokens'] as const)
       assert.equal(
         lanes.reduce((sum, l) => sum + l[key], 0),
