@@ -52,27 +52,19 @@ export function funnelTable(status: RunStatus): string {
     .join('\n\n');
 }
 
+/** The LLM figures every cost table shows, in this order. */
+const LLM_COLUMNS = ['LLM requests', 'failed', 'invalid', 'prompt tokens', 'completion tokens', 'cost (USD)'];
+
 /** GPU-hours and LLM calls, failures, tokens and cost per stage, and the totals. */
 export function costTable(status: RunStatus): string {
-  const t = table([
-    'round',
-    'stage',
-    'cached',
-    'GPU-hours',
-    'LLM requests',
-    'failed',
-    'invalid',
-    'prompt tokens',
-    'completion tokens',
-    'cost (USD)',
-  ]);
+  const t = table(['round', 'stage', 'cached', 'GPU-hours', ...LLM_COLUMNS]);
   for (const s of status.stages) {
     t.push([
       s.round,
       s.stage,
       s.cached ? 'yes' : '',
       s.gpuHours === undefined ? '' : `${s.gpuHours.toFixed(2)}${s.simulated ? ' (sim)' : ''}`,
-      ...(s.llm ? llmFigures(s.llm) : ['', '', '', '', '', '']),
+      ...(s.llm ? llmFigures(s.llm) : LLM_COLUMNS.map(() => '')),
     ]);
   }
   const totals = status.totals;
@@ -82,22 +74,13 @@ export function costTable(status: RunStatus): string {
 
 /** The run's LLM accounting per role, endpoint and model (the student's per checkpoint). */
 export function laneTable(status: RunStatus): string {
-  const t = table([
-    'role',
-    'endpoint',
-    'model',
-    'requests',
-    'failed',
-    'invalid',
-    'prompt tokens',
-    'completion tokens',
-    'cost (USD)',
-  ]);
+  const t = table(['role', 'endpoint', 'model', ...LLM_COLUMNS]);
   for (const lane of status.totals.llm.lanes)
     t.push([lane.role, lane.endpoint, `${lane.model}${lane.simulated ? ' (sim)' : ''}`, ...llmFigures(lane)]);
   return `LLM usage per role and model\n${t.toString()}`;
 }
 
+/** An LlmUsage as cells under LLM_COLUMNS. */
 function llmFigures(u: LlmUsage): (string | number)[] {
   return [u.requests, u.failed, u.invalid, u.promptTokens, u.completionTokens, u.costUsd.toFixed(2)];
 }

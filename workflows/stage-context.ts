@@ -44,6 +44,21 @@ export interface LlmStepOutcome {
   usage: LlmAccount;
 }
 
+/**
+ * What a stage adds up over its LLM steps: the usage, and each step's drop counts under
+ * `<step> dropped …`. track(step, outcome) adds one step.
+ */
+export function stageTally() {
+  const usage = emptyAccount();
+  const counts: Record<string, number> = {};
+  const track = (step: string, r: Pick<LlmStepOutcome, 'usage' | 'counts'>): void => {
+    addAccount(usage, r.usage);
+    for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
+  };
+  return { usage, counts, track };
+}
+export type Track = ReturnType<typeof stageTally>['track'];
+
 /** The embedder role's vectors for a {id, text} artifact; the call's usage is added to `usage`. */
 export async function embed(
   ctx: StageContext,

@@ -13,9 +13,9 @@ type HeadersLike = RequestInit['headers'];
  * less peak RSS). Anything else (multipart uploads, file downloads read as a stream) takes the
  * built-in fetch. The request API does not follow redirects: a redirected POST means a
  * misconfigured base URL, which retry.ts reports as such.
+ * The dispatcher keeps undici's default keep-alive (4 s): under common server idle timeouts
+ * (uvicorn's 5 s), so an idle connection is not reused just as the server closes it.
  */
-// undici's default keep-alive (4 s) stays under common server idle timeouts (uvicorn's 5 s), so an
-// idle connection is not reused just as the server closes it.
 export function leanFetch(dispatcher: Dispatcher = new Agent()): Fetch {
   return async (input, init) => {
     const body = init?.body;

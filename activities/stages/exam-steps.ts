@@ -1,6 +1,7 @@
 import { refinerOf } from '../../core/exam.js';
 import type { Category } from '../../schemas/config.js';
 import type { SyntheticProblem } from '../../schemas/records.js';
+import type { CommitteeParams } from './committee-steps.js';
 import type { LlmStepDef } from './llm-step.js';
 import { firstParsed, prompted } from './prompted.js';
 
@@ -10,12 +11,6 @@ import { firstParsed, prompted } from './prompted.js';
  * rewrites it. Stage 2 (defect assessment) reuses the labeller's reference step and the student's
  * difficulty step.
  */
-
-export interface CommitteeLanes {
-  /** Committee member names; lane i is member i. */
-  members: string[];
-  temperature: number;
-}
 
 /** One problem an examiner (lane `member`) is asked to write. */
 export interface ExamTask {
@@ -40,7 +35,7 @@ export interface ExamProblem extends Omit<SyntheticProblem, 'level' | 'concepts'
   solution?: string;
 }
 
-export const examineStep: LlmStepDef<ExamTask, ExamProblem, CommitteeLanes> = {
+export const examineStep: LlmStepDef<ExamTask, ExamProblem, CommitteeParams> = {
   name: 'examine',
   version: 1,
   lanes: (p) => p.members.length,
@@ -93,7 +88,7 @@ export interface CritiquedProblem extends ExamProblem {
 }
 
 /** Every member but the author critiques the problem, each on its own lane. */
-export const critiqueStep: LlmStepDef<ExamProblem, CritiquedProblem, CommitteeLanes> = {
+export const critiqueStep: LlmStepDef<ExamProblem, CritiquedProblem, CommitteeParams> = {
   name: 'critique',
   version: 1,
   lanes: (p) => p.members.length,
@@ -114,7 +109,7 @@ export const critiqueStep: LlmStepDef<ExamProblem, CritiquedProblem, CommitteeLa
 };
 
 /** The member after the author rewrites the problem to answer the critiques; it becomes the author. */
-export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, CommitteeLanes> = {
+export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, CommitteeParams> = {
   name: 'refine',
   version: 1,
   lanes: (p) => p.members.length,

@@ -1,15 +1,7 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { orchestration } from '../proxies.js';
-import {
-  addAccount,
-  embed,
-  emptyAccount,
-  runLlmStep,
-  stageRecord,
-  studentLane,
-  type LlmStepOutcome,
-} from '../stage-context.js';
+import { embed, runLlmStep, stageRecord, stageTally, studentLane } from '../stage-context.js';
 import { dedupInto, type SynthesisInput, type SynthesisResult } from './synthesis.js';
 
 /** The exam reads what SwS synthesis reads: the failed set, its categories, the policy, the sets to avoid. */
@@ -33,13 +25,8 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
   const store = config.store;
   const members = config.roles.committee;
   const lanes = members.map((endpointName, i) => ({ role: `committee.${i}`, endpointName }));
-  const usage = emptyAccount();
-  const counts: Record<string, number> = {};
+  const { usage, counts, track } = stageTally();
   const funnel: Record<string, number> = {};
-  const track = (step: string, r: Pick<LlmStepOutcome, 'usage' | 'counts'>) => {
-    addAccount(usage, r.usage);
-    for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
-  };
 
   setCurrentDetails('planning the exam over the weakest categories');
   const plan = await orchestration().planExam({

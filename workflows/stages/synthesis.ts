@@ -4,13 +4,13 @@ import type { Checkpoint } from '../../schemas/records.js';
 import type { LlmAccount, StageRecord } from '../contract.js';
 import { orchestration } from '../proxies.js';
 import {
-  addAccount,
   embed,
-  emptyAccount,
   runLlmStep,
   stageRecord,
+  stageTally,
   studentLane,
   type StageContext,
+  type Track,
 } from '../stage-context.js';
 
 /** SwS stage B: which training problems the policy keeps failing, per category. */
@@ -83,12 +83,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
   const { config } = ctx;
   const s = config.stages;
   const store = config.store;
-  const usage = emptyAccount();
-  const counts: Record<string, number> = {};
-  const track: Track = (step, r) => {
-    addAccount(usage, r.usage);
-    for (const [k, v] of Object.entries(r.counts)) if (k.startsWith('dropped')) counts[`${step} ${k}`] = v;
-  };
+  const { usage, counts, track } = stageTally();
 
   setCurrentDetails('extracting concepts from failed problems');
   const concepts = await runLlmStep(
@@ -152,8 +147,6 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
     record: stageRecord(ctx, { cached: deduped.cached, counts: { ...funnel, ...counts }, llm: usage }),
   };
 }
-
-type Track = (step: string, r: { usage: LlmAccount; counts: Record<string, number> }) => void;
 
 interface Labelled {
   output: ArtifactRef;
