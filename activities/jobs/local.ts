@@ -84,12 +84,14 @@ export function createLocalBackend(opts: {
       if (child.pid === undefined)
         throw new Error(`could not start job ${spec.name}: ${command[0]} did not spawn`);
       child.unref();
-      const handle: JobHandle = { name: spec.name, backend: 'local', dir, id: String(child.pid) };
-      await writeFile(join(dir, 'handle.json'), JSON.stringify(handle));
+      // Logged before the handle is written: a worker killed between the two leaves a job that a
+      // retry attaches to, and the log must still show that it was started.
       await appendFile(
         join(root, 'submissions.log'),
         `${new Date().toISOString()} ${spec.name} pid=${child.pid}\n`,
       );
+      const handle: JobHandle = { name: spec.name, backend: 'local', dir, id: String(child.pid) };
+      await writeFile(join(dir, 'handle.json'), JSON.stringify(handle));
       return { handle, attached: false };
     },
 
