@@ -2,6 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Dependencies point one way: schemas, core → contract → activities → workflows → workers → cli.
+ * What both sides of the activity/workflow boundary need lives in contract/.
+ */
+const UPWARD = {
+  group: ['**/workflows/**', '**/workers/**', '**/cli/**'],
+  message: 'Lower layers never import workflows, workers or the CLI: shared pieces belong in contract/.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.venv/', '.drill/', 'dist/', 'test/fixtures/'] },
   js.configs.recommended,
@@ -43,6 +52,24 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'process', message: 'No environment reads in workflows.' }],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [UPWARD] }] },
+  },
+  {
+    files: ['core/**/*.ts', 'contract/**/*.ts', 'schemas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            UPWARD,
+            { group: ['**/activities/**'], message: 'core/, contract/ and schemas/ have no side effects.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
 import { CATEGORIES } from '../schemas/config.js';
 import type { LlmUsage } from '../core/usage.js';
-import type { RunStatus, StageRecord } from '../workflows/contract.js';
+import type { StageRecord } from '../contract/records.js';
+import type { RunStatus } from '../workflows/contract.js';
 
 /** Plain tables when the output is not a terminal (logs, CI), coloured headers when it is. */
 const table = (head: (string | number)[]) =>

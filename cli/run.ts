@@ -1,12 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RunConfig } from '../schemas/config.js';
-import {
-  taskQueues,
-  statusQuery,
-  trainingLoopWorkflowId,
-  type RunStatus,
-  type StageRecord,
-} from '../workflows/contract.js';
+import { taskQueues } from '../contract/queues.js';
+import type { StageRecord } from '../contract/records.js';
+import { statusQuery, trainingLoopWorkflowId, type RunStatus } from '../workflows/contract.js';
 import type { trainingLoop } from '../workflows/training-loop.js';
 
 /** Starts a validated run; the config carries environment-variable names only, never secrets. */

@@ -8,7 +8,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import { createActivities } from '../activities/index.js';
-import { taskQueues, type TaskQueueName } from '../workflows/contract.js';
+import { taskQueues, type TaskQueueName } from '../contract/queues.js';
 import type { Settings } from './settings.js';
 
 const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_QUEUES, type TaskQueueName } from '../workflows/contract.js';
+import { TASK_QUEUES, type TaskQueueName } from '../contract/queues.js';
 
 /** Worker and client settings: defaults, then the environment; one loader, errors returned. */
 const Settings = z.object({

@@ -1,7 +1,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { GpuActivities, LlmActivities, OrchestrationActivities } from '../activities/index.js';
 import type { RunConfig } from '../schemas/config.js';
-import { FAILURE_TYPES, queuePrefixOf, taskQueues } from './contract.js';
+import { FAILURE_TYPES } from '../contract/failures.js';
+import { queuePrefixOf, taskQueues } from '../contract/queues.js';
 
 /** Activity stubs per task queue, with the timeouts and retry rules each kind of work needs. */
 

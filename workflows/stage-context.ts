@@ -1,7 +1,7 @@
 import { addAccount, charge, emptyAccount, type UsageLane, type LlmAccount } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { Endpoint, RunConfig } from '../schemas/config.js';
-import type { StageRecord } from './contract.js';
+import type { StageRecord } from '../contract/records.js';
 import { stageWorkflowId } from './contract.js';
 import { llm, orchestration } from './proxies.js';
 

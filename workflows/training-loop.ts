@@ -13,8 +13,10 @@ import {
 import { z } from 'zod';
 import { RunConfig } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
+import { FAILURE_TYPES } from '../contract/failures.js';
+import type { StageRecord } from '../contract/records.js';
+import { STAGE_KINDS, stageKind, type StageKind } from '../contract/stages.js';
 import {
-  FAILURE_TYPES,
   pauseSignal,
   resumeSignal,
   searchAttributes,
@@ -24,7 +26,6 @@ import {
   type LoopState,
   type RunPhase,
   type RunStatus,
-  type StageRecord,
   type TrainingLoopInput,
 } from './contract.js';
 import { orchestration, queues } from './proxies.js';
@@ -35,20 +36,6 @@ import { goldStage } from './stages/gold.js';
 import { ingestStage } from './stages/ingest.js';
 import { synthesisStage, weaknessStage } from './stages/synthesis.js';
 import { assessStage, dpoStage, rlStage, sftStage } from './stages/training.js';
-
-const SUMMARIES: Record<string, string> = {
-  ingest: 'Read the training set and benchmarks; classify unlabelled problems',
-  rl: 'Initial RL (GRPO) with the per-problem accuracy log',
-  assess: "Student rollouts on the training set: this round's accuracy log",
-  weakness: 'Weakness detection: best accuracy < 0.5 and non-rising trend',
-  synthesis: 'SwS synthesis: concepts → problems → judges → answers → difficulty band → dedup',
-  exam: 'WarriorMath exam: examiners → answers → student defects → critique & refine → k-center',
-  gold: 'Committee answers, pairwise battles, Elo + votes → gold solutions',
-  sft: 'SFT on gold solutions',
-  dpo: 'DPO + NLL on the checkpoint’s remaining failures',
-  'augmented-rl': 'Augmented RL on original ∪ synthetic problems',
-  evaluation: 'Benchmark evaluation: Avg@k, Pass@k, maj@k per benchmark and category',
-};
 
 function parseConfig(input: TrainingLoopInput['config']): RunConfig {
   const parsed = RunConfig.safeParse(input);
@@ -132,12 +119,12 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     phase = 'running';
     setCurrentDetails(`round ${round}: ${name}`);
     upsertSearchAttributes([{ key: searchAttributes.stage, value: name }]);
-    const kind = name.startsWith('evaluation') ? 'evaluation' : name.replace(/-\d+$/, '');
+    const kind = stageKind(name) as StageKind;
     const result = await executeChild(fn as (input: unknown) => Promise<A>, {
       workflowId: stageWorkflowId(runId, round, name),
       taskQueue: queues().orchestration,
       args: [args({ runId, round, stage: name, config })],
-      staticSummary: `${SUMMARIES[kind] ?? name} (round ${round})`,
+      staticSummary: `${STAGE_KINDS[kind] ?? name} (round ${round})`,
     });
     stages.push(result.record);
     return result;

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FAILURE_TYPES } from '../../contract/failures.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { JobsConfig, StoreConfig } from '../../schemas/config.js';
 import { JobMetrics, type JobKind, type JobSpec } from '../../schemas/job.js';
@@ -120,7 +121,7 @@ export function createTrainingActivities() {
             if (status.state === 'failed' || status.state === 'cancelled') {
               throw ApplicationFailure.nonRetryable(
                 `training job ${jobName} ${status.state}${status.exitCode !== undefined ? ` (exit ${status.exitCode})` : ''}${status.message ? `: ${status.message}` : ''}\n${await backend.logs(handle)}`,
-                'TrainingJobFailed',
+                FAILURE_TYPES.trainingJobFailed,
               );
             }
             try {
@@ -137,7 +138,7 @@ export function createTrainingActivities() {
           if (input.kind === 'rl' && log === undefined) {
             throw ApplicationFailure.nonRetryable(
               `RL job ${jobName} wrote no outputs/accuracy_log.json`,
-              'TrainingJobFailed',
+              FAILURE_TYPES.trainingJobFailed,
             );
           }
           return {

@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE_TYPES } from '../../contract/failures.js';
 
 /** Failure types the workflow can match on; all are non-retryable (retrying cannot fix them). */
-export const LLM_ENDPOINT_ERROR = 'LlmEndpointError';
-export const LLM_REQUEST_ERROR = 'LlmRequestError';
+export const LLM_ENDPOINT_ERROR = FAILURE_TYPES.llmEndpoint;
+export const LLM_REQUEST_ERROR = FAILURE_TYPES.llmRequest;
 
 export interface EndpointWhere {
   role: string;

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE_TYPES } from '../../contract/failures.js';
 import { conceptKey, dedupConcepts } from '../../core/concepts.js';
 import { addToNgramIndex, createNgramIndex, isContaminated } from '../../core/dedup.js';
 import { eloRatings, normaliseRatings, selectGold, type Battle } from '../../core/elo.js';
@@ -16,7 +17,7 @@ import {
   type SftExample,
   type SyntheticProblem,
 } from '../../schemas/records.js';
-import type { EvalSummary } from '../../workflows/contract.js';
+import type { EvalSummary } from '../../contract/records.js';
 import type { ArtifactStore } from '../storage/store.js';
 import type { JudgedProblem } from './committee-steps.js';
 import type { AssessedProblem, EvalRecord, GoldItem } from './student-steps.js';
@@ -57,7 +58,10 @@ export async function detectWeakness(
 ): Promise<WeaknessOutput> {
   const parsed = AccuracyLog.safeParse(await store.readJson(log));
   if (!parsed.success)
-    throw ApplicationFailure.nonRetryable(`accuracy log ${log.uri}: ${parsed.error.message}`, 'InvalidData');
+    throw ApplicationFailure.nonRetryable(
+      `accuracy log ${log.uri}: ${parsed.error.message}`,
+      FAILURE_TYPES.invalidData,
+    );
   const known = new Set<number>();
   const sizeByCategory: Counts = {};
   for await (const p of records<Problem>(store, problems)) {
@@ -72,7 +76,7 @@ export async function detectWeakness(
       known,
     );
   } catch (err) {
-    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidData');
+    throw ApplicationFailure.nonRetryable((err as Error).message, FAILURE_TYPES.invalidData);
   }
   const failedIdx = new Set(assessments.filter((a) => a.failed).map((a) => a.index));
   const failuresByCategory: Counts = {};

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE_TYPES } from '../../contract/failures.js';
 import { assignSeeds, examSlots, seedReservoirs, weakCategories } from '../../core/exam.js';
 import { kCenterGreedy } from '../../core/kcenter.js';
 import { createRng, hashSeed } from '../../core/rng.js';
@@ -95,7 +96,7 @@ export async function selectDiverse(
     if (!v) {
       throw ApplicationFailure.nonRetryable(
         `problem "${p.id}" of ${input.problems.uri} has no embedding in ${input.vectors.uri}`,
-        'InvalidData',
+        FAILURE_TYPES.invalidData,
       );
     }
     vectors.push(v);
@@ -127,7 +128,7 @@ export async function concatProblems(store: ArtifactStore, input: { sets: Artifa
         if (before !== undefined) {
           throw ApplicationFailure.nonRetryable(
             `problem id "${p.id}" appears in both ${before} and ${ref.uri}: ids must be unique`,
-            'InvalidData',
+            FAILURE_TYPES.invalidData,
           );
         }
         seen.set(p.id, ref.uri);

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { FAILURE_TYPES } from '../../contract/failures.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { Category } from '../../schemas/config.js';
 import { Problem } from '../../schemas/records.js';
@@ -68,7 +69,7 @@ export async function ingestProblems(
   } catch (err) {
     throw ApplicationFailure.nonRetryable(
       `dataset ${name}: cannot read ${uri}: ${(err as Error).message}`,
-      'InvalidData',
+      FAILURE_TYPES.invalidData,
     );
   }
   const source: ArtifactRef = { uri, sha256: sourceSha, count: 0, schema: 'Problem' };
@@ -91,21 +92,21 @@ export async function ingestProblems(
           } catch (err) {
             throw ApplicationFailure.nonRetryable(
               `${uri} line ${line}: not JSON (${(err as Error).message})`,
-              'InvalidData',
+              FAILURE_TYPES.invalidData,
             );
           }
           const parsed = SourceRow.safeParse(raw);
           if (!parsed.success) {
             throw ApplicationFailure.nonRetryable(
               `${uri} line ${line}: ${z.prettifyError(parsed.error)}`,
-              'InvalidData',
+              FAILURE_TYPES.invalidData,
             );
           }
           const p = toProblem(parsed.data, line, name);
           if (seen.has(p.index)) {
             throw ApplicationFailure.nonRetryable(
               `${uri} line ${line}: index ${p.index} appears twice`,
-              'InvalidData',
+              FAILURE_TYPES.invalidData,
             );
           }
           seen.add(p.index);
@@ -116,7 +117,10 @@ export async function ingestProblems(
       }
       const problems = await store.writeJsonl(`${prefix}/problems.jsonl`, rows(), 'Problem');
       if (problems.count === 0)
-        throw ApplicationFailure.nonRetryable(`dataset ${name} at ${uri} has no rows`, 'InvalidData');
+        throw ApplicationFailure.nonRetryable(
+          `dataset ${name} at ${uri} has no rows`,
+          FAILURE_TYPES.invalidData,
+        );
       return { problems, byCategory, unlabelled };
     },
   );

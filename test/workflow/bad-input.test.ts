@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { startRun } from '../../cli/run.js';
-import { taskQueues } from '../../workflows/contract.js';
+import { FAILURE_TYPES } from '../../contract/failures.js';
+import { taskQueues } from '../../contract/queues.js';
 import { createHarness, rootFailure, type Harness } from './harness.js';
 
 void describe('bad input started straight through Temporal', () => {
@@ -36,7 +37,7 @@ void describe('bad input started straight through Temporal', () => {
     );
     assert.ok(err instanceof WorkflowFailedError);
     const { message, type } = rootFailure(err);
-    assert.equal(type, 'InvalidConfig');
+    assert.equal(type, FAILURE_TYPES.invalidConfig);
     for (const path of ['runId', 'roles.judges[1]', 'stages.difficulty.band'])
       assert.match(message, new RegExp(path.replace(/[[\].]/g, '\\$&')));
     assert.ok(Date.now() - started < 15_000, 'failed without retrying');
@@ -56,7 +57,7 @@ void describe('bad input started straight through Temporal', () => {
       (e: unknown) => e,
     );
     const { message, type } = rootFailure(err);
-    assert.equal(type, 'InvalidConfig');
+    assert.equal(type, FAILURE_TYPES.invalidConfig);
     assert.match(message, new RegExp(`--workflow-id ${config.runId}`));
   });
 
@@ -78,7 +79,7 @@ void describe('bad input started straight through Temporal', () => {
       (e: unknown) => e,
     );
     const { message, type } = rootFailure(err);
-    assert.equal(type, 'InvalidData');
+    assert.equal(type, FAILURE_TYPES.invalidData);
     assert.match(message, /bad-train\.jsonl line 2/);
     assert.match(message, /answer/);
     const cache: string[] = await readdir(join(h.dir, 'store', 'cache')).catch(() => []);

@@ -9,7 +9,7 @@ import { demoConfig } from '../../cli/demo-config.js';
 import { generateBank } from '../../infra/simulator/bank.js';
 import { RunConfig } from '../../schemas/config.js';
 import type { Problem, SyntheticProblem } from '../../schemas/records.js';
-import { taskQueues } from '../../workflows/contract.js';
+import { taskQueues } from '../../contract/queues.js';
 import { synthesisStage, type SynthesisResult } from '../../workflows/stages/synthesis.js';
 import { createHarness, type Harness } from './harness.js';
 

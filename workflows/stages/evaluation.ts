@@ -1,6 +1,6 @@
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
-import type { EvalSummary, StageRecord } from '../contract.js';
+import type { EvalSummary, StageRecord } from '../../contract/records.js';
 import { orchestration } from '../proxies.js';
 import {
   addAccount,

@@ -1,5 +1,5 @@
 import type { ArtifactRef } from '../../schemas/artifact.js';
-import type { StageRecord } from '../contract.js';
+import type { StageRecord } from '../../contract/records.js';
 import { orchestration } from '../proxies.js';
 import { addAccount, emptyAccount, runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
 

@@ -1,6 +1,6 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
-import type { StageRecord } from '../contract.js';
+import type { StageRecord } from '../../contract/records.js';
 import { orchestration } from '../proxies.js';
 import { runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
 

@@ -1,7 +1,8 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
-import type { LlmAccount, StageRecord } from '../contract.js';
+import type { StageRecord } from '../../contract/records.js';
+import type { LlmAccount } from '../../core/usage.js';
 import { orchestration } from '../proxies.js';
 import {
   embed,

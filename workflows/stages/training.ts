@@ -1,6 +1,6 @@
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
-import type { StageRecord } from '../contract.js';
+import type { StageRecord } from '../../contract/records.js';
 import { gpu, orchestration } from '../proxies.js';
 import { runLlmStep, stageRecord, studentLane, type StageContext } from '../stage-context.js';
 
