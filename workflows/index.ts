@@ -2,7 +2,8 @@
 export { trainingLoop } from './training-loop.js';
 export { ingestStage } from './stages/ingest.js';
 export { rlStage, sftStage, dpoStage, assessStage } from './stages/training.js';
-export { weaknessStage, synthesisStage } from './stages/synthesis.js';
+export { weaknessStage } from './stages/weakness.js';
+export { synthesisStage } from './stages/synthesis.js';
 export { examStage } from './stages/exam.js';
 export { goldStage } from './stages/gold.js';
 export { evaluationStage } from './stages/evaluation.js';

@@ -1,6 +1,7 @@
 import { addAccount, charge, emptyAccount, type UsageLane, type LlmAccount } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
 import type { Endpoint, RunConfig } from '../schemas/config.js';
+import type { LlmStepName, LlmStepParams } from '../activities/stages/registry.js';
 import type { StageRecord } from '../contract/records.js';
 import { stageWorkflowId } from './contract.js';
 import { llm, orchestration } from './proxies.js';
@@ -81,11 +82,11 @@ export async function embed(
 }
 
 /** Render → one batch per lane (in parallel) → collect. Only artifact references cross here. */
-export async function runLlmStep(
+export async function runLlmStep<S extends LlmStepName>(
   ctx: StageContext,
-  step: string,
+  step: S,
   input: ArtifactRef,
-  params: unknown,
+  params: LlmStepParams[S],
   lanes: Lane[],
 ): Promise<LlmStepOutcome> {
   const store = ctx.config.store;

@@ -15,7 +15,7 @@ import { RunConfig } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
 import { FAILURE_TYPES } from '../contract/failures.js';
 import type { StageRecord } from '../contract/records.js';
-import { STAGE_KINDS, stageKind, type StageKind } from '../contract/stages.js';
+import { STAGE_KINDS, type StageKind } from '../contract/stages.js';
 import {
   pauseSignal,
   resumeSignal,
@@ -30,12 +30,7 @@ import {
 } from './contract.js';
 import { orchestration, queues } from './proxies.js';
 import { addAccount, emptyAccount, type StageContext } from './stage-context.js';
-import { evaluationStage } from './stages/evaluation.js';
-import { examStage } from './stages/exam.js';
-import { goldStage } from './stages/gold.js';
-import { ingestStage } from './stages/ingest.js';
-import { synthesisStage, weaknessStage } from './stages/synthesis.js';
-import { assessStage, dpoStage, rlStage, sftStage } from './stages/training.js';
+import { STAGE_WORKFLOWS, type StageInput, type StageOutput } from './stage-table.js';
 
 function parseConfig(input: TrainingLoopInput['config']): RunConfig {
   const parsed = RunConfig.safeParse(input);
@@ -104,12 +99,15 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     { key: searchAttributes.round, value: round },
   ]);
 
-  /** Runs one stage as a child workflow; pause takes effect here, between stages. */
-  async function stage<A extends { record: StageRecord }>(
-    name: string,
-    fn: (input: never) => Promise<A>,
-    args: (ctx: StageContext) => unknown,
-  ): Promise<A> {
+  /**
+   * Runs one stage as a child workflow; pause takes effect here, between stages. `name` is the
+   * stage's name in its workflow ID when a round runs the kind more than once (`dpo-2`).
+   */
+  async function stage<K extends StageKind>(
+    kind: K,
+    args: (ctx: StageContext) => StageInput<K>,
+    name: string = kind,
+  ): Promise<StageOutput<K>> {
     if (paused) {
       setCurrentDetails(`paused before ${name}`);
       log.info('paused', { stage: name });
@@ -119,12 +117,12 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     phase = 'running';
     setCurrentDetails(`round ${round}: ${name}`);
     upsertSearchAttributes([{ key: searchAttributes.stage, value: name }]);
-    const kind = stageKind(name) as StageKind;
-    const result = await executeChild(fn as (input: unknown) => Promise<A>, {
+    const workflow: (input: StageInput<K>) => Promise<StageOutput<K>> = STAGE_WORKFLOWS[kind];
+    const result = await executeChild(workflow, {
       workflowId: stageWorkflowId(runId, round, name),
       taskQueue: queues().orchestration,
       args: [args({ runId, round, stage: name, config })],
-      staticSummary: `${STAGE_KINDS[kind] ?? name} (round ${round})`,
+      staticSummary: `${STAGE_KINDS[kind].summary} (round ${round})`,
     });
     stages.push(result.record);
     return result;
@@ -133,19 +131,19 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   let data: Pick<LoopState, 'trainSet' | 'benchmarks'>;
   let accuracyLog = input.state?.accuracyLog;
   const evaluate = (after: string, model: Checkpoint) =>
-    stage(`evaluation.${after}`, evaluationStage, (ctx) => ({
-      ctx,
-      checkpoint: model,
-      benchmarks: data.benchmarks,
-    }));
+    stage(
+      'evaluation',
+      (ctx) => ({ ctx, checkpoint: model, benchmarks: data.benchmarks }),
+      `evaluation.${after}`,
+    );
 
   if (input.state) {
     data = { trainSet: input.state.trainSet, benchmarks: input.state.benchmarks };
   } else {
     const base = checkpoint;
-    data = await stage('ingest', ingestStage, (ctx) => ctx);
+    data = await stage('ingest', (ctx) => ctx);
     await evaluate('base', base);
-    const rl = await stage('rl', rlStage, (ctx) => ({ ctx, trainSet: data.trainSet, base }));
+    const rl = await stage('rl', (ctx) => ({ ctx, trainSet: data.trainSet, base }));
     checkpoint = rl.checkpoint;
     accuracyLog = rl.accuracyLog;
     await evaluate('rl', checkpoint);
@@ -153,12 +151,11 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
 
   if (!accuracyLog) {
     const model = checkpoint;
-    accuracyLog = (
-      await stage('assess', assessStage, (ctx) => ({ ctx, trainSet: data.trainSet, checkpoint: model }))
-    ).accuracyLog;
+    accuracyLog = (await stage('assess', (ctx) => ({ ctx, trainSet: data.trainSet, checkpoint: model })))
+      .accuracyLog;
   }
   const log0 = accuracyLog;
-  const weak = await stage('weakness', weaknessStage, (ctx) => ({
+  const weak = await stage('weakness', (ctx) => ({
     ctx,
     accuracyLog: log0,
     trainSet: data.trainSet,
@@ -171,12 +168,12 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     checkpoint: policy,
     against: [data.trainSet, ...data.benchmarks.map((b) => b.problems)],
   };
-  const synth = await stage('synthesis', synthesisStage, (ctx) => ({ ctx, ...weakSet }));
+  const synth = await stage('synthesis', (ctx) => ({ ctx, ...weakSet }));
   funnel[`round ${round}`] = synth.funnel;
   // The committee answers SwS's problems and the exam's alike.
   let problems = synth.synthetic;
   if (config.stages.exam.enabled) {
-    const exam = await stage('exam', examStage, (ctx) => ({ ctx, ...weakSet }));
+    const exam = await stage('exam', (ctx) => ({ ctx, ...weakSet }));
     funnel[`round ${round} exam`] = exam.funnel;
     problems = (
       await orchestration().concatProblems({ store: config.store, sets: [synth.synthetic, exam.synthetic] })
@@ -184,15 +181,14 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   }
 
   if (problems.count > 0) {
-    const gold = await stage('gold', goldStage, (ctx) => ({ ctx, problems }));
+    const gold = await stage('gold', (ctx) => ({ ctx, problems }));
     if (gold.gold.count > 0) {
       const sftBase = checkpoint;
-      checkpoint = (await stage('sft', sftStage, (ctx) => ({ ctx, sft: gold.sft, base: sftBase })))
-        .checkpoint;
+      checkpoint = (await stage('sft', (ctx) => ({ ctx, sft: gold.sft, base: sftBase }))).checkpoint;
       await evaluate('sft', checkpoint);
       for (let i = 1; i <= config.stages.dpo.rounds; i++) {
         const dpoBase = checkpoint;
-        const dpo = await stage(`dpo-${i}`, dpoStage, (ctx) => ({ ctx, gold: gold.gold, base: dpoBase }));
+        const dpo = await stage('dpo', (ctx) => ({ ctx, gold: gold.gold, base: dpoBase }), `dpo-${i}`);
         if (dpo.checkpoint.name === dpoBase.name) break; // nothing left to fix
         checkpoint = dpo.checkpoint;
         await evaluate(`dpo-${i}`, checkpoint);
@@ -212,7 +208,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     // The next round's weaknesses are read off this run's log, which covers the merged set.
     data = { ...data, trainSet: merged.trainSet };
     const base = checkpoint;
-    const rl = await stage('augmented-rl', rlStage, (ctx) => ({
+    const rl = await stage('augmented-rl', (ctx) => ({
       ctx,
       trainSet: merged.trainSet,
       parquet: merged.parquet,

@@ -24,7 +24,6 @@ export interface AnsweredProblem extends SyntheticProblem {
 }
 
 export const committeeAnswerStep: LlmStepDef<SyntheticProblem, AnsweredProblem, CommitteeParams> = {
-  name: 'committee-answers',
   version: 1,
   lanes: (p) => p.members.length,
   outputSchema: 'CommitteeAnswer',
@@ -53,7 +52,6 @@ function battlesFor(rec: AnsweredProblem, members: string[]) {
 }
 
 export const battleStep: LlmStepDef<AnsweredProblem, JudgedProblem, CommitteeParams> = {
-  name: 'battles',
   version: 1,
   lanes: (p) => p.members.length,
   outputSchema: 'CommitteeAnswer',

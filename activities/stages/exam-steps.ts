@@ -36,7 +36,6 @@ export interface ExamProblem extends Omit<SyntheticProblem, 'level' | 'concepts'
 }
 
 export const examineStep: LlmStepDef<ExamTask, ExamProblem, CommitteeParams> = {
-  name: 'examine',
   version: 1,
   lanes: (p) => p.members.length,
   outputSchema: 'SyntheticProblem',
@@ -89,7 +88,6 @@ export interface CritiquedProblem extends ExamProblem {
 
 /** Every member but the author critiques the problem, each on its own lane. */
 export const critiqueStep: LlmStepDef<ExamProblem, CritiquedProblem, CommitteeParams> = {
-  name: 'critique',
   version: 1,
   lanes: (p) => p.members.length,
   outputSchema: 'SyntheticProblem',
@@ -110,7 +108,6 @@ export const critiqueStep: LlmStepDef<ExamProblem, CritiquedProblem, CommitteePa
 
 /** The member after the author rewrites the problem to answer the critiques; it becomes the author. */
 export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, CommitteeParams> = {
-  name: 'refine',
   version: 1,
   lanes: (p) => p.members.length,
   outputSchema: 'SyntheticProblem',

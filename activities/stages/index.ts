@@ -7,7 +7,7 @@ import * as data from './data-steps.js';
 import * as exam from './exam-data.js';
 import { ingestProblems } from './ingest.js';
 import { collectLanes, renderLanes, type RenderedLane } from './llm-step.js';
-import { PROMPT_VERSIONS, llmStep } from './registry.js';
+import { PROMPT_VERSIONS, llmStep, type LlmStepName, type LlmStepParams } from './registry.js';
 import * as selection from './selection-steps.js';
 
 /**
@@ -37,10 +37,11 @@ async function cached<O>(
   return { ...r.output, cached: r.cached };
 }
 
-export interface LlmStepInput extends WithStore {
-  step: string;
+/** An LLM step by name with the parameters that step takes. */
+export interface LlmStepInput<S extends LlmStepName = LlmStepName> extends WithStore {
+  step: S;
   input: ArtifactRef;
-  params: unknown;
+  params: LlmStepParams[S];
 }
 
 export function createStageActivities() {
@@ -49,13 +50,13 @@ export function createStageActivities() {
       return ingestProblems(storeFor(input.store), input.uri, input.name);
     },
 
-    async renderLlmStep(
-      input: LlmStepInput,
+    async renderLlmStep<S extends LlmStepName>(
+      input: LlmStepInput<S>,
     ): Promise<{ lanes: RenderedLane[]; parser?: string; cached: boolean }> {
       const def = llmStep(input.step);
       const r = await cached(
         input,
-        `render-${def.name}`,
+        `render-${input.step}`,
         { params: input.params, version: def.version, prompts: PROMPT_VERSIONS },
         [input.input],
         async (store, prefix) => ({
@@ -65,11 +66,11 @@ export function createStageActivities() {
       return { ...r, parser: def.parser };
     },
 
-    async collectLlmStep(input: LlmStepInput & { results: ArtifactRef[] }) {
+    async collectLlmStep<S extends LlmStepName>(input: LlmStepInput<S> & { results: ArtifactRef[] }) {
       const def = llmStep(input.step);
       return cached(
         input,
-        `collect-${def.name}`,
+        `collect-${input.step}`,
         { params: input.params, version: def.version },
         [input.input, ...input.results],
         (store, prefix) =>
@@ -79,7 +80,7 @@ export function createStageActivities() {
             records(store, input.input),
             input.results,
             input.params,
-            `${prefix}/${def.name}.jsonl`,
+            `${prefix}/${input.step}.jsonl`,
           ),
       );
     },

@@ -29,8 +29,8 @@ export interface Collected<Out> {
   dropped?: string;
 }
 
+/** One LLM step's logic; its name is its key in the registry (registry.ts). */
 export interface LlmStepDef<In, Out, P> {
-  name: string;
   /** Bumped with the step's logic; prompt versions are folded in by the caller's params. */
   version: number;
   lanes(params: P): number;
@@ -112,7 +112,7 @@ export async function collectLanes<In, Out, P>(
         const next = cursor ? await cursor.next() : undefined;
         if (!next || next.done || next.value.custom_id !== `${i}:${j}`) {
           throw new Error(
-            `${def.name}: results of lane ${reqs[j]!.lane} do not line up with the requests at record ${i} (expected ${i}:${j}, got ${next && !next.done ? next.value.custom_id : 'end of file'})`,
+            `${key}: results of lane ${reqs[j]!.lane} do not line up with the requests at record ${i} (expected ${i}:${j}, got ${next && !next.done ? next.value.custom_id : 'end of file'})`,
           );
         }
         answers.push(next.value);

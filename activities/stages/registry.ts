@@ -5,32 +5,40 @@ import type { LlmStepDef } from './llm-step.js';
 import { assessStep, difficultyStep, evalStep, preferenceStep } from './student-steps.js';
 import { classifyStep, conceptsStep, generateStep, judgeStep, referenceStep } from './synthesis-steps.js';
 
-/** Every LLM step by name: workflows name a step, activities look its code up here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const LLM_STEPS: Record<string, LlmStepDef<any, any, any>> = Object.fromEntries(
-  [
-    classifyStep,
-    assessStep,
-    conceptsStep,
-    generateStep,
-    judgeStep,
-    referenceStep,
-    difficultyStep,
-    committeeAnswerStep,
-    battleStep,
-    preferenceStep,
-    evalStep,
-    examineStep,
-    critiqueStep,
-    refineStep,
-  ].map((s) => [s.name, s]),
-);
+/**
+ * Every LLM step by name: workflows name a step and pass its parameters (typed by LlmStepParams,
+ * so a misspelled step or parameter does not compile); activities look its code up here.
+ */
+export const LLM_STEPS = {
+  classify: classifyStep,
+  assess: assessStep,
+  concepts: conceptsStep,
+  generate: generateStep,
+  judge: judgeStep,
+  'reference-answer': referenceStep,
+  difficulty: difficultyStep,
+  'committee-answers': committeeAnswerStep,
+  battles: battleStep,
+  'preference-pairs': preferenceStep,
+  evaluate: evalStep,
+  examine: examineStep,
+  critique: critiqueStep,
+  refine: refineStep,
+};
 
 export type LlmStepName = keyof typeof LLM_STEPS;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function llmStep(name: string): LlmStepDef<any, any, any> {
-  const def = LLM_STEPS[name];
+/** Each step's parameters, read off its `lanes(params)`. */
+export type LlmStepParams = {
+  [S in LlmStepName]: (typeof LLM_STEPS)[S] extends { lanes(params: infer P): number } ? P : never;
+};
+
+/**
+ * A step's logic with its record and parameter types erased: activities receive the name and the
+ * parameters as data, and the workflow side has already checked them against LlmStepParams.
+ */
+export function llmStep(name: LlmStepName): LlmStepDef<unknown, unknown, unknown> {
+  const def: LlmStepDef<unknown, unknown, unknown> | undefined = LLM_STEPS[name];
   if (!def) throw new Error(`unknown LLM step "${name}" (have: ${Object.keys(LLM_STEPS).join(', ')})`);
   return def;
 }

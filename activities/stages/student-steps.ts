@@ -30,7 +30,6 @@ export interface AssessedProblem {
 }
 
 export const assessStep: LlmStepDef<Problem, AssessedProblem, SamplingParams> = {
-  name: 'assess',
   version: 1,
   lanes: () => 1,
   outputSchema: 'Rollout',
@@ -53,7 +52,6 @@ export interface DifficultyParams extends SamplingParams {
 
 /** SwS stage I: keep synthetic problems the current policy solves within the accuracy band. */
 export const difficultyStep: LlmStepDef<SyntheticProblem, SyntheticProblem, DifficultyParams> = {
-  name: 'difficulty',
   version: 1,
   lanes: () => 1,
   outputSchema: 'SyntheticProblem',
@@ -84,7 +82,6 @@ export interface EvalRecord {
 }
 
 export const evalStep: LlmStepDef<Problem, EvalRecord, SamplingParams & { benchmark: string }> = {
-  name: 'evaluate',
   version: 1,
   lanes: () => 1,
   outputSchema: 'EvalReport',
@@ -123,7 +120,6 @@ export interface GoldItem {
  * gets wrong yields a pair (chosen = gold solution, rejected = an incorrect rollout).
  */
 export const preferenceStep: LlmStepDef<GoldItem, PreferencePair, SamplingParams> = {
-  name: 'preference-pairs',
   version: 1,
   lanes: () => 1,
   outputSchema: 'PreferencePair',

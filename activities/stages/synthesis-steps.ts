@@ -8,7 +8,6 @@ import { majorityAnswer } from './grade.js';
 /** SwS stages C, F, G and H, and category classification, as LLM steps. */
 
 export const classifyStep: LlmStepDef<Problem, Problem, Record<string, never>> = {
-  name: 'classify',
   version: 1,
   lanes: () => 1,
   outputSchema: 'Problem',
@@ -30,7 +29,6 @@ export interface ConceptParams {
 }
 
 export const conceptsStep: LlmStepDef<Problem, ConceptSet, ConceptParams> = {
-  name: 'concepts',
   version: 1,
   lanes: () => 1,
   outputSchema: 'ConceptSet',
@@ -51,7 +49,6 @@ export const conceptsStep: LlmStepDef<Problem, ConceptSet, ConceptParams> = {
 };
 
 export const generateStep: LlmStepDef<ConceptList, SyntheticProblem, { temperature: number }> = {
-  name: 'generate',
   version: 1,
   lanes: () => 1,
   outputSchema: 'SyntheticProblem',
@@ -106,7 +103,6 @@ export interface JudgeParams {
 const PROOF = /\bprove\b|\bshow that\b/i;
 
 export const judgeStep: LlmStepDef<SyntheticProblem, SyntheticProblem, JudgeParams> = {
-  name: 'judge',
   version: 1,
   lanes: () => 2,
   outputSchema: 'SyntheticProblem',
@@ -141,7 +137,6 @@ export const referenceStep: LlmStepDef<
   SyntheticProblem & { solution: string },
   ReferenceParams
 > = {
-  name: 'reference-answer',
   version: 1,
   lanes: () => 1,
   outputSchema: 'SyntheticProblem',

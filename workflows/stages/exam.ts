@@ -2,7 +2,8 @@ import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { orchestration } from '../proxies.js';
 import { embed, runLlmStep, stageRecord, stageTally, studentLane } from '../stage-context.js';
-import { dedupInto, type SynthesisInput, type SynthesisResult } from './synthesis.js';
+import { dedupInto } from './dedup.js';
+import type { SynthesisInput, SynthesisResult } from './synthesis.js';
 
 /** The exam reads what SwS synthesis reads: the failed set, its categories, the policy, the sets to avoid. */
 export type ExamInput = Pick<

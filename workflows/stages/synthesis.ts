@@ -4,6 +4,7 @@ import type { Checkpoint } from '../../schemas/records.js';
 import type { StageRecord } from '../../contract/records.js';
 import type { LlmAccount } from '../../core/usage.js';
 import { orchestration } from '../proxies.js';
+import { dedupInto } from './dedup.js';
 import {
   embed,
   runLlmStep,
@@ -13,29 +14,6 @@ import {
   type StageContext,
   type Track,
 } from '../stage-context.js';
-
-/** SwS stage B: which training problems the policy keeps failing, per category. */
-export async function weaknessStage(input: {
-  ctx: StageContext;
-  accuracyLog: ArtifactRef;
-  trainSet: ArtifactRef;
-}) {
-  const { ctx } = input;
-  const w = await orchestration().detectWeakness({
-    store: ctx.config.store,
-    accuracyLog: input.accuracyLog,
-    problems: input.trainSet,
-    weakness: ctx.config.stages.weakness,
-  });
-  const counts: Record<string, number> = { ...w.counts };
-  for (const [cat, n] of Object.entries(w.failuresByCategory)) counts[`failed ${cat}`] = n;
-  return {
-    failed: w.failed,
-    failuresByCategory: w.failuresByCategory,
-    sizeByCategory: w.sizeByCategory,
-    record: stageRecord(ctx, { cached: w.cached, counts }),
-  };
-}
 
 export interface SynthesisInput {
   ctx: StageContext;
@@ -51,26 +29,6 @@ export interface SynthesisResult {
   synthetic: ArtifactRef;
   funnel: Record<string, number>;
   record: StageRecord;
-}
-
-/**
- * Near-duplicate removal and decontamination of a stage's synthetic set; what it drops is added
- * to `counts` under `dedup …`.
- */
-export async function dedupInto(
-  ctx: StageContext,
-  synthetic: ArtifactRef,
-  against: ArtifactRef[],
-  counts: Record<string, number>,
-) {
-  const deduped = await orchestration().dedupAndDecontaminate({
-    store: ctx.config.store,
-    synthetic,
-    against,
-    seed: ctx.config.seed,
-  });
-  for (const [k, v] of Object.entries(deduped.counts)) if (k.startsWith('dropped')) counts[`dedup ${k}`] = v;
-  return deduped;
 }
 
 /**
