@@ -9,6 +9,8 @@ export interface Rng {
   next(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
+  /** Uniform integer in [lo, hi], both ends included: `lo + int(hi - lo + 1)`. */
+  between(lo: number, hi: number): number;
   pick<T>(items: readonly T[]): T;
   /** A shuffled copy (Fisher–Yates); the input is left alone. */
   shuffle<T>(items: readonly T[]): T[];
@@ -32,6 +34,10 @@ export function createRng(seed: number): Rng {
   return {
     next,
     int,
+    between: (lo, hi) => {
+      if (hi < lo) throw new Error(`rng.between(lo, hi) needs lo <= hi, got ${lo} > ${hi}`);
+      return lo + int(hi - lo + 1);
+    },
     pick<T>(items: readonly T[]): T {
       if (items.length === 0) throw new Error('rng.pick: cannot pick from an empty list');
       return items[int(items.length)] as T;

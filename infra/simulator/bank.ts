@@ -1,6 +1,7 @@
 import { CATEGORIES, type Category } from '../../schemas/config.js';
 import type { Problem } from '../../schemas/records.js';
-import { hash32, rng } from './hash.js';
+import { createRng } from '../../core/rng.js';
+import { hash32 } from './hash.js';
 import { renderTemplate } from './render.js';
 import { TEMPLATES, type Template } from './templates.js';
 
@@ -23,7 +24,7 @@ export interface Written {
 
 /** One problem from a template at a level (its recovered level may differ by the template's rounding). */
 export function writeProblem(template: Template, level: number, seed: number): Written {
-  const params = template.make(level, rng(seed));
+  const params = template.make(level, createRng(seed));
   return {
     template,
     problem: renderTemplate(template, params),

@@ -30,32 +30,3 @@ function mix(h: number): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
-
-export interface Rng {
-  /** uniform in [0, 1) */
-  next(): number;
-  /** integer in [lo, hi] */
-  int(lo: number, hi: number): number;
-  pick<T>(items: readonly T[]): T;
-}
-
-/** mulberry32: a small seeded generator for sequences (bank generation, noise). */
-export function rng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
-  return {
-    next,
-    int,
-    pick: <T>(items: readonly T[]): T => {
-      if (items.length === 0) throw new Error('pick from an empty list');
-      return items[int(0, items.length - 1)] as T;
-    },
-  };
-}

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rng } from './hash.js';
+import { createRng } from '../../core/rng.js';
 import { createBatchApi } from './batches.js';
 import { createModelStore } from './modelStore.js';
 import { chatCompletion, embeddings, errorReply, modelList, type Reply } from './routes.js';
@@ -70,7 +70,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   let faults = checkRates({ ...NO_FAULTS, ...opts.faults });
   const flaws = { ...DEFAULT_FLAWS, ...opts.flaws };
   const serverSeed = opts.seed ?? 0;
-  const faultDraw = rng(serverSeed ^ 0x5eed);
+  const faultDraw = createRng(serverSeed ^ 0x5eed);
   const models = createModelStore(opts.home);
   const received = new Map<string, number>();
   let total = 0;

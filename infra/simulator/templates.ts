@@ -1,6 +1,6 @@
 import type { Category } from '../../schemas/config.js';
 import { binomial, divisorCount, fallingFactorial, fraction, gcd, modPow, sqrtSimplified } from './exact.js';
-import type { Rng } from './hash.js';
+import type { Rng } from '../../core/rng.js';
 
 /**
  * Problem templates of the simulated world, per MATH category. A template's text has `{{name}}`
@@ -24,7 +24,7 @@ type Bounds = readonly [number, number, number, number, number, number];
 /** Level L draws a size in [bounds[L-1], bounds[L]); a size's level is the interval it falls in. */
 function sized(bounds: Bounds): { draw(level: number, r: Rng): number; level(size: number): number } {
   return {
-    draw: (level, r) => r.int(bounds[level - 1] as number, (bounds[level] as number) - 1),
+    draw: (level, r) => r.between(bounds[level - 1] as number, (bounds[level] as number) - 1),
     level: (size) => {
       let level = 1;
       while (level < 5 && size >= (bounds[level] as number)) level++;
@@ -66,7 +66,7 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Prealgebra',
     concepts: ['percentages', 'percent decrease', 'ratios and rates'],
     text: 'A jacket is priced at {{n}} dollars. During a sale its price is reduced by {{p}}\\%. What is the sale price of the jacket, in dollars?',
-    make: (level, r) => ({ n: price.draw(level, r), p: 5 * r.int(1, 12) }),
+    make: (level, r) => ({ n: price.draw(level, r), p: 5 * r.between(1, 12) }),
     levelOf: (p) => price.level(v(p, 'n')),
     answer: (p) => fraction(v(p, 'n') * (100 - v(p, 'p')), 100),
   },
@@ -95,7 +95,7 @@ export const TEMPLATES: readonly Template[] = [
     make: (level, r) => {
       const m = denominator.draw(level, r);
       const n = denominator.draw(level, r);
-      return { a: r.int(1, m - 1), m, c: r.int(1, n - 1), n };
+      return { a: r.between(1, m - 1), m, c: r.between(1, n - 1), n };
     },
     levelOf: (p) => denominator.level(Math.max(v(p, 'm'), v(p, 'n'))),
     answer: (p) => fraction(v(p, 'a') * v(p, 'n') + v(p, 'c') * v(p, 'm'), v(p, 'm') * v(p, 'n')),
@@ -107,7 +107,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'Solve for $x$: ${{a}}x + {{b}} = {{c}}$.',
     make: (level, r) => {
       const a = coefficient.draw(level, r);
-      return { a, b: r.int(1, 10 * a), c: r.int(1, 10 * a) };
+      return { a, b: r.between(1, 10 * a), c: r.between(1, 10 * a) };
     },
     levelOf: (p) => coefficient.level(v(p, 'a')),
     answer: (p) => fraction(v(p, 'c') - v(p, 'b'), v(p, 'a')),
@@ -119,7 +119,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'The equation $x^2 - {{s}}x + {{q}} = 0$ has two positive integer roots. What is the positive difference between them?',
     make: (level, r) => {
       const s = rootSum.draw(level, r);
-      const root = r.int(1, Math.floor((s - 1) / 2));
+      const root = r.between(1, Math.floor((s - 1) / 2));
       return { s, q: root * (s - root) };
     },
     levelOf: (p) => rootSum.level(v(p, 's')),
@@ -130,7 +130,7 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Algebra',
     concepts: ['arithmetic sequences', 'linear functions', 'order of operations'],
     text: 'The first term of an arithmetic sequence is {{a}} and its common difference is {{d}}. What is the term in position {{n}} of the sequence?',
-    make: (level, r) => ({ a: r.int(1, 99), d: r.int(2, 9 * level), n: termIndex.draw(level, r) }),
+    make: (level, r) => ({ a: r.between(1, 99), d: r.between(2, 9 * level), n: termIndex.draw(level, r) }),
     levelOf: (p) => termIndex.level(v(p, 'n')),
     answer: (p) => String(v(p, 'a') + (v(p, 'n') - 1) * v(p, 'd')),
   },
@@ -139,7 +139,7 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Number Theory',
     concepts: ['modular arithmetic', 'modular exponentiation', "Euler's theorem"],
     text: 'What is the remainder when ${{b}}^{{{e}}}$ is divided by {{m}}?',
-    make: (level, r) => ({ b: r.int(2, 50), e: exponent.draw(level, r), m: r.int(3, 97) }),
+    make: (level, r) => ({ b: r.between(2, 50), e: exponent.draw(level, r), m: r.between(3, 97) }),
     levelOf: (p) => exponent.level(v(p, 'e')),
     answer: (p) => String(modPow(v(p, 'b'), v(p, 'e'), v(p, 'm'))),
   },
@@ -159,8 +159,8 @@ export const TEMPLATES: readonly Template[] = [
     text: 'What is the greatest common divisor of {{a}} and {{b}}?',
     make: (level, r) => {
       const g = commonFactor.draw(level, r);
-      const x = r.int(2, 30);
-      let y = r.int(2, 30);
+      const x = r.between(2, 30);
+      let y = r.between(2, 30);
       while (gcd(x, y) !== 1) y++;
       return { a: g * x, b: g * y };
     },
@@ -174,7 +174,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'In how many ways can a committee of {{k}} people be chosen from a group of {{n}} people?',
     make: (level, r) => {
       const n = groupSize.draw(level, r);
-      return { k: r.int(2, Math.min(n - 1, 8)), n };
+      return { k: r.between(2, Math.min(n - 1, 8)), n };
     },
     levelOf: (p) => groupSize.level(v(p, 'n')),
     answer: (p) => String(binomial(v(p, 'n'), v(p, 'k'))),
@@ -186,7 +186,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'Two fair dice, each with faces numbered 1 to {{n}}, are rolled. What is the probability that the sum of the two numbers rolled is {{t}}?',
     make: (level, r) => {
       const n = dieFaces.draw(level, r);
-      return { n, t: r.int(2, 2 * n) };
+      return { n, t: r.between(2, 2 * n) };
     },
     levelOf: (p) => dieFaces.level(v(p, 'n')),
     answer: (p) => {
@@ -202,7 +202,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'In how many distinct ways can {{n}} beads be arranged in a row if {{k}} of them are identical red beads and the others all have different colours?',
     make: (level, r) => {
       const n = beads.draw(level, r);
-      return { n, k: r.int(2, n - 1) };
+      return { n, k: r.between(2, n - 1) };
     },
     levelOf: (p) => beads.level(v(p, 'n')),
     answer: (p) => String(fallingFactorial(v(p, 'n'), v(p, 'n') - v(p, 'k'))),
@@ -221,7 +221,7 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Geometry',
     concepts: ['area of a triangle', 'coordinate geometry', 'right triangles'],
     text: 'What is the area of the triangle with vertices $(0,0)$, $({{a}},0)$ and $({{b}},{{c}})$?',
-    make: (level, r) => ({ a: base.draw(level, r), b: r.int(1, 99), c: base.draw(level, r) }),
+    make: (level, r) => ({ a: base.draw(level, r), b: r.between(1, 99), c: base.draw(level, r) }),
     levelOf: (p) => base.level(Math.max(v(p, 'a'), v(p, 'c'))),
     answer: (p) => fraction(v(p, 'a') * v(p, 'c'), 2),
   },
@@ -241,7 +241,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'Let $r$, $s$ and $t$ be the roots of $x^3 - {{a}}x^2 + {{b}}x - {{c}} = 0$. Find $r^2 + s^2 + t^2$.',
     make: (level, r) => {
       const a = cubicSum.draw(level, r);
-      return { a, b: r.int(1, 3 * a), c: r.int(1, 3 * a) };
+      return { a, b: r.between(1, 3 * a), c: r.between(1, 3 * a) };
     },
     levelOf: (p) => cubicSum.level(v(p, 'a')),
     answer: (p) => String(v(p, 'a') ** 2 - 2 * v(p, 'b')),
@@ -251,7 +251,7 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Intermediate Algebra',
     concepts: ['infinite geometric series', 'convergence of series', 'simplifying fractions'],
     text: 'Find the sum of the infinite geometric series whose first term is {{a}} and whose common ratio is $\\frac{1}{{{q}}}$.',
-    make: (level, r) => ({ a: r.int(1, 100), q: ratioDen.draw(level, r) }),
+    make: (level, r) => ({ a: r.between(1, 100), q: ratioDen.draw(level, r) }),
     levelOf: (p) => ratioDen.level(v(p, 'q')),
     answer: (p) => fraction(v(p, 'a') * v(p, 'q'), v(p, 'q') - 1),
   },
@@ -260,7 +260,12 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Intermediate Algebra',
     concepts: ['remainder theorem', 'polynomial division', 'polynomial roots'],
     text: 'What is the remainder when $x^{{{n}}} + {{a}}x + {{b}}$ is divided by $x - {{c}}$?',
-    make: (level, r) => ({ n: power.draw(level, r), a: r.int(1, 20), b: r.int(1, 50), c: r.int(1, 3) }),
+    make: (level, r) => ({
+      n: power.draw(level, r),
+      a: r.between(1, 20),
+      b: r.between(1, 50),
+      c: r.between(1, 3),
+    }),
     levelOf: (p) => power.level(v(p, 'n')),
     answer: (p) => String(BigInt(v(p, 'c')) ** BigInt(v(p, 'n')) + BigInt(v(p, 'a') * v(p, 'c') + v(p, 'b'))),
   },
@@ -271,7 +276,7 @@ export const TEMPLATES: readonly Template[] = [
     text: 'Compute the determinant of the matrix $\\begin{pmatrix} {{a}} & {{b}} \\\\ {{c}} & {{d}} \\end{pmatrix}$.',
     make: (level, r) => {
       const top = entry.draw(level, r);
-      return { a: top, b: r.int(1, top), c: r.int(1, top), d: r.int(1, top) };
+      return { a: top, b: r.between(1, top), c: r.between(1, top), d: r.between(1, top) };
     },
     levelOf: (p) => entry.level(Math.max(v(p, 'a'), v(p, 'b'), v(p, 'c'), v(p, 'd'))),
     answer: (p) => String(v(p, 'a') * v(p, 'd') - v(p, 'b') * v(p, 'c')),
@@ -285,11 +290,11 @@ export const TEMPLATES: readonly Template[] = [
       const top = entry.draw(level, r);
       return {
         a: top,
-        b: r.int(1, top),
-        c: r.int(1, top),
-        d: r.int(1, top),
-        e: r.int(1, top),
-        f: r.int(1, top),
+        b: r.between(1, top),
+        c: r.between(1, top),
+        d: r.between(1, top),
+        e: r.between(1, top),
+        f: r.between(1, top),
       };
     },
     levelOf: (p) => entry.level(Math.max(...['a', 'b', 'c', 'd', 'e', 'f'].map((k) => v(p, k)))),
@@ -300,7 +305,7 @@ export const TEMPLATES: readonly Template[] = [
     category: 'Precalculus',
     concepts: ['complex numbers', 'modulus of a complex number', "De Moivre's theorem"],
     text: 'Compute $|({{a}} + {{b}}i)^{{{n}}}|^2$.',
-    make: (level, r) => ({ a: r.int(1, 9), b: r.int(1, 9), n: modulusPower.draw(level, r) }),
+    make: (level, r) => ({ a: r.between(1, 9), b: r.between(1, 9), n: modulusPower.draw(level, r) }),
     levelOf: (p) => modulusPower.level(v(p, 'n')),
     answer: (p) => String(BigInt(v(p, 'a') ** 2 + v(p, 'b') ** 2) ** BigInt(v(p, 'n'))),
   },

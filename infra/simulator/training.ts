@@ -1,7 +1,8 @@
 import { CATEGORIES, type Category } from '../../schemas/config.js';
 import type { JobKind } from '../../schemas/job.js';
 import type { AccuracyLog } from '../../schemas/records.js';
-import { hash32, rng } from './hash.js';
+import { createRng } from '../../core/rng.js';
+import { hash32 } from './hash.js';
 import type { Skills } from './profiles.js';
 import { pCorrect } from './student.js';
 
@@ -49,7 +50,7 @@ export function accuracyLog(
 ): AccuracyLog {
   const train: Record<string, number[]> = {};
   for (const p of problems) {
-    const noise = rng(hash32('accuracy-log', seed, p.index));
+    const noise = createRng(hash32('accuracy-log', seed, p.index));
     train[String(p.index)] = Array.from({ length: epochs }, (_, epoch) => {
       const progress = (epoch + 1) / epochs;
       const skill = start[p.category] + (end[p.category] - start[p.category]) * progress;

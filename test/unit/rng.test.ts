@@ -35,6 +35,20 @@ describe('createRng', () => {
     assert.throws(() => createRng(1).pick([]), /empty/);
     assert.throws(() => createRng(1).int(0), /positive integer/);
   });
+
+  it('between(lo, hi) covers both ends and is lo + int(hi - lo + 1) on the same stream', () => {
+    const a = createRng(9);
+    const b = createRng(9);
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const x = a.between(3, 5);
+      assert.equal(x, 3 + b.int(3));
+      seen.add(x);
+    }
+    assert.deepEqual([...seen].sort(), [3, 4, 5]);
+    assert.equal(createRng(1).between(4, 4), 4);
+    assert.throws(() => createRng(1).between(5, 4), /lo <= hi/);
+  });
 });
 
 describe('hashSeed', () => {
