@@ -7,13 +7,10 @@ import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Category } from '../../schemas/config.js';
 import type { Problem } from '../../schemas/records.js';
 import type { ArtifactStore } from '../storage/store.js';
+import { records } from './artifacts.js';
 import type { ExamProblem, ExamTask } from './exam-steps.js';
 
 /** The WarriorMath exam's data steps around its LLM calls: plan, split by defect, diversity, merge. */
-
-async function* records<T>(store: ArtifactStore, ref: ArtifactRef): AsyncIterable<T> {
-  yield* store.readJsonl(ref) as AsyncIterable<T>;
-}
 
 /**
  * Stage 1's tasks: every member's candidates spread over the weak categories, each with a seed

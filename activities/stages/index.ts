@@ -3,12 +3,19 @@ import type { StagesConfig, StoreConfig } from '../../schemas/config.js';
 import { cachedStep } from '../cache.js';
 import { storeFor } from '../stores.js';
 import type { ArtifactStore } from '../storage/store.js';
-import * as data from './data-steps.js';
+import { records } from './artifacts.js';
+import { buildAccuracyLog } from './assess-data.js';
+import { mergeTrainSet } from './augmented-rl-data.js';
+import { dedupAndDecontaminate } from './dedup-data.js';
+import { summariseEvaluation } from './evaluation-data.js';
 import * as exam from './exam-data.js';
 import { ingestProblems } from './ingest.js';
 import { collectLanes, renderLanes, type RenderedLane } from './llm-step.js';
 import { PROMPT_VERSIONS, llmStep, type LlmStepName, type LlmStepParams } from './registry.js';
-import * as selection from './selection-steps.js';
+import * as selection from './selection-data.js';
+import { conceptTexts, sampleConcepts } from './synthesis-data.js';
+import { selectGoldAnswers } from './gold-data.js';
+import { detectWeakness } from './weakness-data.js';
 
 /**
  * The orchestration queue's activities: light data steps around the LLM and GPU work. Each takes
@@ -18,10 +25,6 @@ import * as selection from './selection-steps.js';
 
 interface WithStore {
   store: StoreConfig;
-}
-
-function records(store: ArtifactStore, ref: ArtifactRef): AsyncIterable<unknown> {
-  return store.readJsonl(ref);
 }
 
 /** Runs a data step through the cache; the step's output object is returned with `cached`. */
@@ -87,7 +90,7 @@ export function createStageActivities() {
 
     async buildAccuracyLog(input: WithStore & { assessed: ArtifactRef }) {
       return cached(input, 'accuracy-log', {}, [input.assessed], (store, prefix) =>
-        data.buildAccuracyLog(store, input.assessed, prefix),
+        buildAccuracyLog(store, input.assessed, prefix),
       );
     },
 
@@ -99,14 +102,14 @@ export function createStageActivities() {
       },
     ) {
       return cached(input, 'weakness', input.weakness, [input.accuracyLog, input.problems], (store, prefix) =>
-        data.detectWeakness(store, input.accuracyLog, input.problems, input.weakness, prefix),
+        detectWeakness(store, input.accuracyLog, input.problems, input.weakness, prefix),
       );
     },
 
     async conceptTexts(input: WithStore & { conceptSets: ArtifactRef }) {
       // Texts are normalised concept keys since version 2.
       return cached(input, 'concept-texts', { version: 2 }, [input.conceptSets], (store, prefix) =>
-        data.conceptTexts(store, input.conceptSets, prefix),
+        conceptTexts(store, input.conceptSets, prefix),
       );
     },
 
@@ -124,7 +127,7 @@ export function createStageActivities() {
     ) {
       const { store: _s, conceptSets, vectors, ...params } = input;
       return cached(input, 'sample-concepts', params, [conceptSets, vectors], (store, prefix) =>
-        data.sampleConcepts(store, input, prefix),
+        sampleConcepts(store, input, prefix),
       );
     },
 
@@ -160,7 +163,7 @@ export function createStageActivities() {
         'dedup',
         { seed: input.seed },
         [input.synthetic, ...input.against],
-        (store, prefix) => data.dedupAndDecontaminate(store, input, prefix),
+        (store, prefix) => dedupAndDecontaminate(store, input, prefix),
       );
     },
 
@@ -169,7 +172,7 @@ export function createStageActivities() {
     ) {
       const { store: _s, judged, ...params } = input;
       return cached(input, 'gold', params, [judged], (store, prefix) =>
-        data.selectGoldAnswers(store, input, prefix),
+        selectGoldAnswers(store, input, prefix),
       );
     },
 
@@ -180,7 +183,7 @@ export function createStageActivities() {
         'merge-train',
         { format: 2 },
         [input.original, ...input.synthetic],
-        (store, prefix) => data.mergeTrainSet(store, input, prefix),
+        (store, prefix) => mergeTrainSet(store, input, prefix),
       );
     },
 
@@ -228,7 +231,7 @@ export function createStageActivities() {
     ) {
       const { store: _s, records: inputs, ...params } = input;
       return cached(input, 'evaluation-report', params, inputs, async (store, prefix) => {
-        const summary = await data.summariseEvaluation(store, input);
+        const summary = await summariseEvaluation(store, input);
         return { summary, report: await store.writeJson(`${prefix}/report.json`, summary, 'EvalReport') };
       });
     },

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dedupAndDecontaminate } from '../../activities/stages/data-steps.js';
+import { dedupAndDecontaminate } from '../../activities/stages/dedup-data.js';
 import { ingestProblems } from '../../activities/stages/ingest.js';
 import { collectLanes, type LlmResultLine } from '../../activities/stages/llm-step.js';
 import { generateStep, judgeStep, type JudgeParams } from '../../activities/stages/synthesis-steps.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeTrainSet } from '../../activities/stages/data-steps.js';
+import { mergeTrainSet } from '../../activities/stages/augmented-rl-data.js';
 import { createFileStore } from '../../activities/storage/file-store.js';
 import { generateBank } from '../../infra/simulator/bank.js';
 import type { SyntheticProblem } from '../../schemas/records.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { z } from 'zod';
-import { poolTexts, selectFromPool } from '../../activities/stages/selection-steps.js';
+import { poolTexts, selectFromPool } from '../../activities/stages/selection-data.js';
 import { createFileStore } from '../../activities/storage/file-store.js';
 import { RunConfig, type RunConfigInput } from '../../schemas/config.js';
 import type { ConceptList, Problem } from '../../schemas/records.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
-import { mergeTrainSet } from '../../activities/stages/data-steps.js';
+import { mergeTrainSet } from '../../activities/stages/augmented-rl-data.js';
 import { createFileStore } from '../../activities/storage/file-store.js';
 import { SOLVE_INSTRUCTION } from '../../core/prompts/solve.js';
 import type { Problem, SyntheticProblem } from '../../schemas/records.js';
