@@ -61,5 +61,3 @@ export function createLlmQueueActivities() {
     },
   };
 }
-
-export type LlmQueueActivities = ReturnType<typeof createLlmQueueActivities>;

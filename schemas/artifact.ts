@@ -10,7 +10,6 @@ export const RecordSchemaName = z.enum([
   'ConceptList',
   'ExamTask',
   'SyntheticProblem',
-  'Verdict',
   'CommitteeAnswer',
   'GoldAnswer',
   'SftExample',
@@ -20,7 +19,6 @@ export const RecordSchemaName = z.enum([
   'LlmRequest',
   'LlmResult',
   'Embedding',
-  'JobResult',
   'ParquetTable',
 ]);
 export type RecordSchemaName = z.infer<typeof RecordSchemaName>;

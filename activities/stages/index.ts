@@ -237,5 +237,3 @@ export function createStageActivities() {
     },
   };
 }
-
-export type StageActivities = ReturnType<typeof createStageActivities>;

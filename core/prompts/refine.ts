@@ -1,5 +1,5 @@
 import type { ProjectPrompt } from './define.js';
-import { PROBLEM_OUTPUT_FORMAT, ProblemText, STANDALONE_RULES, parseProblemBlock } from './problemBlock.js';
+import { PROBLEM_OUTPUT_FORMAT, ProblemText, STANDALONE_RULES, parseProblemBlock } from './problem-block.js';
 import { tagged } from './tags.js';
 
 /** WarriorMath stage 3: the problem rewritten to answer the committee's critiques. */

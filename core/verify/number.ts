@@ -48,10 +48,6 @@ export function exactEqual(a: Exact, b: Exact): boolean {
   return a.num === b.num && a.den === b.den;
 }
 
-export function toFloat(x: Exact): number {
-  return Number(x.num) / Number(x.den);
-}
-
 /** Rounds half away from zero to `places` decimals, exactly, as an integer count of 10^-places. */
 export function roundExact(x: Exact, places: number): bigint {
   const scaled = x.num * 10n ** BigInt(places);
@@ -60,12 +56,6 @@ export function roundExact(x: Exact, places: number): bigint {
   const twice = 2n * (r < 0n ? -r : r);
   if (twice >= x.den) return scaled < 0n ? q - 1n : q + 1n;
   return q;
-}
-
-/** Rounds a float to `places` decimals, returning a value comparable with roundExact. */
-export function roundFloat(x: number, places: number): number {
-  const factor = 10 ** places;
-  return Math.round(Math.abs(x) * factor + 1e-9) * Math.sign(x);
 }
 
 /** True when two exact numbers agree after math-verify's rule: round to `places` when either is a float. */

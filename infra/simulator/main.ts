@@ -3,7 +3,7 @@
  * Every answer and figure it gives is SIMULATED.
  */
 import { parseArgs } from 'node:util';
-import { createModelStore } from './modelStore.js';
+import { createModelStore } from './model-store.js';
 import { startSimulator } from './server.js';
 
 function parseSimulatorArgs(argv: readonly string[]): { port: number; home: string; latencyMs: number } {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createRng } from '../../core/rng.js';
 import { createBatchApi } from './batches.js';
-import { createModelStore } from './modelStore.js';
+import { createModelStore } from './model-store.js';
 import { chatCompletion, embeddings, errorReply, modelList, type Reply } from './routes.js';
 import { DEFAULT_FLAWS, type FlawRates } from './sample.js';
 

@@ -1,4 +1,4 @@
-import { parseProblemBlock } from '../../core/prompts/problemBlock.js';
+import { parseProblemBlock } from '../../core/prompts/problem-block.js';
 import { DIFFICULTY_LEVELS } from '../../schemas/config.js';
 import { writeProblem } from './bank.js';
 import { hash32 } from './hash.js';

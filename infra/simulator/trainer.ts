@@ -17,7 +17,7 @@ import type { Category } from '../../schemas/config.js';
 import { JobSpec, type JobMetrics } from '../../schemas/job.js';
 import { Checkpoint, PreferencePair, Problem, SftExample } from '../../schemas/records.js';
 import { problemOfSolvePrompt } from '../../core/prompts/solve.js';
-import { createModelStore, writeModelFile } from './modelStore.js';
+import { createModelStore, writeModelFile } from './model-store.js';
 import { guessCategory, recognise } from './recognise.js';
 import { accuracyLog, trainedSkills, type RlProblem } from './training.js';
 

@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { PROMPTS, type PromptName } from '../../core/prompts/index.js';
 import { lastBoxed } from '../../core/prompts/boxed.js';
 import { generateBank } from '../../infra/simulator/bank.js';
-import { writeModelFile } from '../../infra/simulator/modelStore.js';
+import { writeModelFile } from '../../infra/simulator/model-store.js';
 import { BASE_SKILLS } from '../../infra/simulator/profiles.js';
 import { startSimulator, type Simulator } from '../../infra/simulator/server.js';
 import { pCorrect } from '../../infra/simulator/student.js';

@@ -1,5 +1,5 @@
 import type { ProjectPrompt } from './define.js';
-import { PROBLEM_OUTPUT_FORMAT, ProblemText, STANDALONE_RULES, parseProblemBlock } from './problemBlock.js';
+import { PROBLEM_OUTPUT_FORMAT, ProblemText, STANDALONE_RULES, parseProblemBlock } from './problem-block.js';
 import { tagged } from './tags.js';
 
 /** SwS stage F: one new problem from sampled concepts, a domain and a difficulty level (plan first). */
