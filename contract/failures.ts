@@ -9,6 +9,8 @@ export const FAILURE_TYPES = {
   invalidData: 'InvalidData',
   /** A GPU training job failed, was cancelled or wrote no outputs. */
   trainingJobFailed: 'TrainingJobFailed',
+  /** A GPU job lost to its node, preemption or OOM: submitted again by the activity's retry policy. */
+  trainingJobInterrupted: 'TrainingJobInterrupted',
   /** An LLM endpoint refuses the run's requests (unknown model, bad key, unreachable). */
   llmEndpoint: 'LlmEndpointError',
   /** An LLM request file line cannot be sent. */

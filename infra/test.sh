@@ -10,10 +10,12 @@ cd "$ROOT"
 npm run check
 
 bash infra/stack.sh start
+# The job backends' tests run against a real one-node Slurm (machine-wide, needs root).
+bash infra/slurm.sh start
 # shellcheck source=/dev/null
 source .drill/stack/env
 if [[ "${DRILL_STACK_STOP:-0}" == 1 ]]; then
-  trap 'rc=$?; bash infra/stack.sh stop || true; exit $rc' EXIT
+  trap 'rc=$?; bash infra/stack.sh stop || true; bash infra/slurm.sh stop || true; exit $rc' EXIT
 fi
 
 # The project runs on Node 20 on purpose (engines); the AWS SDK's notice that SDK releases after

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { JobBackendConfig, JobResources, legacyTrainer, TrainerConfig } from './jobs-config.js';
+import { EnvVarName } from './env-var.js';
 
 /**
  * RunConfig: one run of the loop. Every threshold of ALGORITHMS.md is a field here with its
@@ -6,13 +8,6 @@ import { z } from 'zod';
  * environment-variable name only, so a config (and the workflow history holding it) never
  * carries a key.
  */
-
-const EnvVarName = z
-  .string()
-  .regex(
-    /^[A-Z_][A-Z0-9_]*$/,
-    'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not a value',
-  );
 
 const Probability = z.number().min(0).max(1);
 
@@ -108,31 +103,32 @@ export type StoreConfig = z.infer<typeof StoreConfig>;
 
 export const JobsConfig = z
   .object({
-    backend: z
-      .discriminatedUnion('kind', [
-        z
-          .object({
-            kind: z.literal('local'),
-            workdir: z
-              .string()
-              .min(1)
-              .default('.drill/jobs')
-              .describe('job folders: spec, logs, exit status'),
-          })
-          .strict(),
-      ])
-      .default({ kind: 'local', workdir: '.drill/jobs' }),
+    backend: JobBackendConfig.default({ kind: 'local', workdir: '.drill/jobs' }),
     trainer: z
-      .array(z.string().min(1))
-      .min(1)
-      .default(['simulated'])
-      .describe(
-        'command that runs a training job; the spec path is appended. ["simulated"] runs the in-repo simulated trainer',
-      ),
+      .union([
+        TrainerConfig,
+        z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('older form: ["simulated"], or a command')
+          .transform(legacyTrainer),
+      ])
+      .default({ kind: 'simulated' }),
+    resources: JobResources.prefault({}),
+    gpusPerJob: z.number().int().positive().optional().describe('older form of resources.gpusPerNode'),
     pollSeconds: z.number().positive().default(2),
-    gpusPerJob: z.number().int().positive().default(8),
+    maxAttempts: z
+      .number()
+      .int()
+      .positive()
+      .default(3)
+      .describe('submissions of one job after retryable failures (node failure, preemption, OOM) (ours)'),
   })
-  .strict();
+  .strict()
+  // Configs (and recorded workflow histories) from before `resources` keep their meaning.
+  .transform(({ gpusPerJob, ...jobs }) =>
+    gpusPerJob === undefined ? jobs : { ...jobs, resources: { ...jobs.resources, gpusPerNode: gpusPerJob } },
+  );
 export type JobsConfig = z.infer<typeof JobsConfig>;
 
 export const StagesConfig = z

@@ -1,20 +1,7 @@
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { JobSpec } from '../../schemas/job.js';
-import type { JobBackend, JobHandle, JobStatus } from './backend.js';
-
-/** A submission lock older than this with no handle means the submitter died mid-spawn. */
-const STALE_LOCK_MS = 30_000;
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
+import { JobRefused, type JobBackend, type JobHandle, type JobStatus } from './backend.js';
+import { jobFolders } from './job-folders.js';
 
 function alive(pid: number): boolean {
   try {
@@ -24,6 +11,10 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** Records start time, output, end time and exit status in the job's folder (see job-folders.ts). */
+const WRAPPER =
+  'date -u +%FT%T.%3NZ >started_at; "$@" >stdout.log 2>stderr.log; code=$?; date -u +%FT%T.%3NZ >finished_at; echo $code >exit_code.tmp; mv exit_code.tmp exit_code';
 
 /**
  * Jobs as local processes. Each job runs detached in its own session, so it outlives the worker
@@ -35,84 +26,58 @@ export function createLocalBackend(opts: {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }): JobBackend {
-  const root = resolve(opts.workdir);
+  const folders = jobFolders(opts.workdir);
 
-  async function attach(dir: string): Promise<JobHandle | undefined> {
-    const text = await readIfExists(join(dir, 'handle.json'));
-    return text === undefined ? undefined : (JSON.parse(text) as JobHandle);
+  async function status(handle: JobHandle): Promise<JobStatus> {
+    const recorded = await folders.recorded(handle.name);
+    if (recorded) return recorded;
+    const elapsedSeconds = await folders.elapsed(handle.name);
+    if (alive(Number(handle.id))) return { state: 'running', elapsedSeconds };
+    return {
+      state: 'failed',
+      message: 'the job process is gone without an exit status (killed or machine restarted)',
+      elapsedSeconds,
+      retryable: true,
+    };
   }
 
   return {
     kind: 'local',
-    jobDir: (name) => join(root, name),
-    find: (name) => attach(join(root, name)),
+    find: (name) => folders.handle(name),
+    status,
 
     async submit(spec: JobSpec, command: string[]) {
-      const dir = join(root, spec.name);
-      await mkdir(dir, { recursive: true });
-      const existing = await attach(dir);
-      if (existing) {
-        const { state } = await this.status(existing);
-        if (state !== 'failed' && state !== 'cancelled') return { handle: existing, attached: true };
-        // A failed job is kept for its logs; the new submission gets a fresh folder.
-        await rename(dir, `${dir}.${state}-${Date.now()}`);
-        await mkdir(dir, { recursive: true });
+      if (spec.resources.nodes > 1) {
+        throw new JobRefused(
+          'resources.nodes',
+          `the local backend runs jobs on one node, not ${spec.resources.nodes}`,
+        );
       }
-
-      const lockPath = join(dir, 'submit.lock');
-      try {
-        await (await open(lockPath, 'wx')).close();
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const age = Date.now() - (await stat(lockPath)).mtimeMs;
-        const raced = await attach(dir);
-        if (raced) return { handle: raced, attached: true };
-        if (age < STALE_LOCK_MS) throw new Error(`job ${spec.name} is being submitted by another attempt`);
-        await rm(lockPath, { force: true });
-        return this.submit(spec, command);
-      }
-
-      await writeFile(join(dir, 'spec.json'), JSON.stringify(spec, null, 2));
-      const wrapper =
-        '"$@" >stdout.log 2>stderr.log; code=$?; date -u +%FT%TZ >finished_at; echo $code >exit_code.tmp; mv exit_code.tmp exit_code';
-      const child = spawn('sh', ['-c', wrapper, 'drill-job', ...command, join(dir, 'spec.json')], {
-        cwd: dir,
-        detached: true,
-        stdio: 'ignore',
-        env: { ...process.env, ...opts.env, DRILL_JOB_CWD: opts.cwd ?? process.cwd() },
-      });
-      if (child.pid === undefined)
-        throw new Error(`could not start job ${spec.name}: ${command[0]} did not spawn`);
-      child.unref();
-      // Logged before the handle is written: a worker killed between the two leaves a job that a
-      // retry attaches to, and the log must still show that it was started.
-      await appendFile(
-        join(root, 'submissions.log'),
-        `${new Date().toISOString()} ${spec.name} pid=${child.pid}\n`,
+      const dir = folders.dir(spec.name);
+      return folders.claim(
+        spec.name,
+        JSON.stringify(spec, null, 2),
+        async (h) => {
+          const { state } = await status(h);
+          return state === 'failed' || state === 'cancelled' ? state : undefined;
+        },
+        async () => {
+          const child = spawn('sh', ['-c', WRAPPER, 'drill-job', ...command, `${dir}/spec.json`], {
+            cwd: dir,
+            detached: true,
+            stdio: 'ignore',
+            env: { ...process.env, ...opts.env, DRILL_JOB_CWD: opts.cwd ?? process.cwd() },
+          });
+          if (child.pid === undefined)
+            throw new Error(`could not start job ${spec.name}: ${command[0]} did not spawn`);
+          child.unref();
+          return { name: spec.name, backend: 'local', id: String(child.pid) };
+        },
       );
-      const handle: JobHandle = { name: spec.name, backend: 'local', dir, id: String(child.pid) };
-      await writeFile(join(dir, 'handle.json'), JSON.stringify(handle));
-      return { handle, attached: false };
-    },
-
-    async status(handle: JobHandle): Promise<JobStatus> {
-      const code = await readIfExists(join(handle.dir, 'exit_code'));
-      if (code !== undefined) {
-        const exitCode = Number(code.trim());
-        if (await readIfExists(join(handle.dir, 'cancelled'))) return { state: 'cancelled', exitCode };
-        return exitCode === 0 ? { state: 'succeeded', exitCode } : { state: 'failed', exitCode };
-      }
-      if (alive(Number(handle.id))) return { state: 'running' };
-      // A cancelled job's wrapper is killed with it, so no exit status is written.
-      if (await readIfExists(join(handle.dir, 'cancelled'))) return { state: 'cancelled' };
-      return {
-        state: 'failed',
-        message: 'the job process is gone without an exit status (killed or machine restarted)',
-      };
     },
 
     async cancel(handle: JobHandle) {
-      await writeFile(join(handle.dir, 'cancelled'), new Date().toISOString());
+      await folders.markCancelled(handle.name);
       try {
         process.kill(-Number(handle.id), 'SIGTERM');
       } catch {
@@ -120,13 +85,6 @@ export function createLocalBackend(opts: {
       }
     },
 
-    async logs(handle: JobHandle, lines = 20) {
-      const parts: string[] = [];
-      for (const f of ['stdout.log', 'stderr.log']) {
-        const text = await readIfExists(join(handle.dir, f));
-        if (text) parts.push(`--- ${f}\n${text.split('\n').slice(-lines).join('\n')}`);
-      }
-      return parts.join('\n');
-    },
+    logs: (handle, lines = 20) => folders.logs(handle.name, lines),
   };
 }

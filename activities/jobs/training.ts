@@ -1,19 +1,23 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FAILURE_TYPES } from '../../contract/failures.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { JobsConfig, StoreConfig } from '../../schemas/config.js';
 import { JobMetrics, type JobKind, type JobSpec } from '../../schemas/job.js';
 import { Checkpoint } from '../../schemas/records.js';
+import { FAILURE_TYPES } from '../../contract/failures.js';
 import { cachedStep } from '../cache.js';
+import { folderUri, keyIn } from '../storage/folder-uri.js';
+import type { ArtifactStore } from '../storage/store.js';
 import { storeFor } from '../stores.js';
-import type { JobBackend } from './backend.js';
-import { createLocalBackend } from './local.js';
+import { gpuHours, JobRefused, type JobBackend, type JobHandle } from './backend.js';
+import { jobFailure } from './failure.js';
+import { createBackend } from './registry.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Log lines carried by each heartbeat (visible in the Temporal UI's pending activity). */
+const HEARTBEAT_LOG_LINES = 5;
 
 export interface TrainingJobInput {
   runId: string;
@@ -22,6 +26,7 @@ export interface TrainingJobInput {
   kind: JobKind;
   base: Checkpoint;
   inputs: Record<string, ArtifactRef>;
+  /** The recipe's settings (the spec's `recipe`). */
   hyperparams: Record<string, unknown>;
   seed: number;
   store: StoreConfig;
@@ -34,40 +39,44 @@ export interface TrainingJobOutput {
   checkpointRef: ArtifactRef;
   accuracyLog?: ArtifactRef;
   metrics: JobMetrics;
+  /** What the backend accounted: its job id, wall time, and nodes × GPUs × wall time. */
+  accounting: { backend: string; jobId: string; elapsedSeconds: number; gpuHours: number };
   cached: boolean;
 }
 
 export function backendFor(jobs: JobsConfig): JobBackend {
-  return createLocalBackend({ workdir: jobs.backend.workdir, cwd: REPO_ROOT });
+  return createBackend(jobs.backend, REPO_ROOT);
 }
 
-/** `["simulated"]` names the in-repo simulated trainer; anything else is run as given. */
+/** The program (and arguments) a job runs; the backend appends the spec file's path. */
 export function trainerCommand(jobs: JobsConfig): string[] {
-  if (jobs.trainer.length === 1 && jobs.trainer[0] === 'simulated') {
+  if (jobs.trainer.kind === 'simulated') {
     return [
       process.execPath,
       '--import',
       import.meta.resolve('tsx'),
-      join(REPO_ROOT, 'infra/simulator/trainer.ts'),
+      resolve(REPO_ROOT, 'infra/simulator/trainer.ts'),
     ];
   }
-  return jobs.trainer;
+  return jobs.trainer.argv;
 }
 
-async function readOutput(dir: string, file: string): Promise<unknown | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, 'outputs', file), 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+/** The store as the job must see it: a file store's root made absolute (the job's cwd differs). */
+function jobStore(store: StoreConfig): StoreConfig {
+  return store.kind === 'file' ? { ...store, root: resolve(store.root) } : store;
+}
+
+async function readOutput(store: ArtifactStore, outputUri: string, file: string): Promise<unknown> {
+  const text = await store.getText(keyIn(store, outputUri, file));
+  return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 
 export function createTrainingActivities() {
   return {
     /**
-     * Submits (or re-attaches to) the training job and waits for it, heartbeating. A new worker
-     * picking up a retried attempt finds the job by its deterministic name and keeps waiting on it.
+     * Submits (or re-attaches to) the training job and waits for it, heartbeating its id, state,
+     * wall time and last log lines. A new worker picking up a retried attempt finds the job by
+     * its deterministic name and keeps waiting on it; cancelling the activity cancels the job.
      */
     async runTrainingJob(input: TrainingJobInput): Promise<TrainingJobOutput> {
       const store = storeFor(input.store);
@@ -89,39 +98,55 @@ export function createTrainingActivities() {
         },
         async (prefix, key) => {
           const jobName = `${input.runId}-${input.stage}-${key.slice(0, 10)}`;
-          const dir = backend.jobDir(jobName);
-          let handle = await backend.find(jobName);
-          if (!handle) {
-            const staged: Record<string, string> = {};
-            for (const [name, ref] of Object.entries(input.inputs)) {
-              const ext = ref.schema === 'ParquetTable' ? 'parquet' : 'jsonl';
-              staged[name] = join(dir, 'inputs', `${name}.${ext}`);
-              await store.getFile(ref, staged[name]);
+          const spec: JobSpec = {
+            name: jobName,
+            kind: input.kind,
+            base: input.base,
+            inputs: input.inputs,
+            outputUri: folderUri(store, `jobs/${jobName}`),
+            store: jobStore(input.store),
+            recipe: input.hyperparams,
+            resources: input.jobs.resources,
+            seed: input.seed,
+          };
+          let handle: JobHandle;
+          try {
+            const submitted = await backend.submit(spec, trainerCommand(input.jobs));
+            handle = submitted.handle;
+            ctx.log.info(submitted.attached ? 're-attached to training job' : 'training job submitted', {
+              jobName,
+              backend: backend.kind,
+              id: handle.id,
+            });
+          } catch (err) {
+            if (err instanceof JobRefused) {
+              throw ApplicationFailure.nonRetryable(
+                `training job ${jobName} refused by the ${backend.kind} backend: ${err.message}`,
+                FAILURE_TYPES.trainingJobFailed,
+              );
             }
-            const spec: JobSpec = {
-              name: jobName,
-              kind: input.kind,
-              base: input.base,
-              inputs: staged,
-              outputDir: join(dir, 'outputs'),
-              hyperparams: input.hyperparams,
-              seed: input.seed,
-              gpus: input.jobs.gpusPerJob,
-            };
-            ({ handle } = await backend.submit(spec, trainerCommand(input.jobs)));
-            ctx.log.info('training job submitted', { jobName, backend: backend.kind });
-          } else {
-            ctx.log.info('re-attached to training job', { jobName });
+            throw err;
           }
 
+          let elapsedSeconds = 0;
           for (;;) {
             const status = await backend.status(handle);
-            ctx.heartbeat({ jobName, state: status.state });
+            elapsedSeconds = status.elapsedSeconds ?? elapsedSeconds;
+            ctx.heartbeat({
+              jobName,
+              id: handle.id,
+              state: status.state,
+              elapsedSeconds,
+              log: await backend.logs(handle, HEARTBEAT_LOG_LINES),
+            });
             if (status.state === 'succeeded') break;
             if (status.state === 'failed' || status.state === 'cancelled') {
-              throw ApplicationFailure.nonRetryable(
-                `training job ${jobName} ${status.state}${status.exitCode !== undefined ? ` (exit ${status.exitCode})` : ''}${status.message ? `: ${status.message}` : ''}\n${await backend.logs(handle)}`,
-                FAILURE_TYPES.trainingJobFailed,
+              throw jobFailure(
+                jobName,
+                status,
+                await backend.logs(handle),
+                ctx.info.attempt,
+                input.jobs.maxAttempts,
               );
             }
             try {
@@ -132,12 +157,15 @@ export function createTrainingActivities() {
             }
           }
 
-          const checkpoint = Checkpoint.parse(await readOutput(dir, 'checkpoint.json'));
-          const metrics = JobMetrics.parse(await readOutput(dir, 'metrics.json'));
-          const log = await readOutput(dir, 'accuracy_log.json');
+          const checkpoint = Checkpoint.parse(await readOutput(store, spec.outputUri, 'checkpoint.json'));
+          const reported = JobMetrics.parse(await readOutput(store, spec.outputUri, 'metrics.json'));
+          const accounted = gpuHours(spec, elapsedSeconds);
+          // A real trainer's GPU-hours are the backend's; the simulator's are its SIMULATED figure.
+          const metrics = reported.simulated ? reported : { ...reported, gpuHours: accounted };
+          const log = await readOutput(store, spec.outputUri, 'accuracy_log.json');
           if (input.kind === 'rl' && log === undefined) {
             throw ApplicationFailure.nonRetryable(
-              `RL job ${jobName} wrote no outputs/accuracy_log.json`,
+              `RL job ${jobName} wrote no accuracy_log.json under ${spec.outputUri}`,
               FAILURE_TYPES.trainingJobFailed,
             );
           }
@@ -150,6 +178,7 @@ export function createTrainingActivities() {
                 ? undefined
                 : await store.writeJson(`${prefix}/accuracy_log.json`, log, 'AccuracyLog'),
             metrics,
+            accounting: { backend: backend.kind, jobId: handle.id, elapsedSeconds, gpuHours: accounted },
           };
         },
       );

@@ -3,62 +3,71 @@
  *
  *   DRILL_SIM_HOME=.drill/sim node --import tsx infra/simulator/trainer.ts <spec.json>
  *
- * Reads a JobSpec, moves the base checkpoint's skills with the categories of its training data,
- * registers the new checkpoint with the simulator, and writes checkpoint.json, metrics.json and,
- * for RL, accuracy_log.json into the spec's outputDir. Takes DRILL_SIM_TRAIN_SECONDS (default 3)
- * of wall time, printing progress, so tests can kill it mid-job.
+ * Reads a JobSpec, reads its `train` input from the store the spec names (sha256-verified), moves
+ * the base checkpoint's skills with the categories of its training data, registers the new
+ * checkpoint with the simulator, and writes checkpoint.json, metrics.json and, for RL,
+ * accuracy_log.json under the spec's outputUri. Takes DRILL_SIM_TRAIN_SECONDS (default 3) of wall
+ * time, printing progress, so tests can kill it mid-job. A bad spec or input ends it with a
+ * `DRILL_ERROR kind=invalid-spec|invalid-input` line on stderr and exit code 2.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Category } from '../../schemas/config.js';
-import { JobSpec, type JobMetrics } from '../../schemas/job.js';
+import { JobSpec, type JobMetrics, type TrainingKind } from '../../schemas/job.js';
 import { Checkpoint, PreferencePair, Problem, SftExample } from '../../schemas/records.js';
 import { problemOfSolvePrompt } from '../../core/prompts/solve.js';
+import { createStore, type ArtifactStore } from '../../activities/storage/index.js';
+import { keyIn } from '../../activities/storage/folder-uri.js';
 import { createModelStore, writeModelFile } from './model-store.js';
 import { guessCategory, recognise } from './recognise.js';
 import { accuracyLog, trainedSkills, type RlProblem } from './training.js';
 
-class BadSpec extends Error {}
-
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new BadSpec(`cannot read ${what} ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new BadSpec(`${what} ${path} is not JSON: ${(error as Error).message}`);
+class BadJob extends Error {
+  constructor(
+    readonly kind: 'invalid-spec' | 'invalid-input',
+    message: string,
+  ) {
+    super(message);
   }
 }
 
-function readLines<T>(path: string, schema: z.ZodType<T>): T[] {
-  let text: string;
+function readSpec(path: string): JobSpec {
+  let value: unknown;
   try {
-    text = readFileSync(path, 'utf8');
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new BadSpec(`cannot read input "train" ${path}: ${(error as Error).message}`);
+    throw new BadJob('invalid-spec', `cannot read spec ${path}: ${(error as Error).message}`);
   }
-  return text
-    .split('\n')
-    .map((line, i) => [line, i + 1] as const)
-    .filter(([line]) => line.trim().length > 0)
-    .map(([line, n]) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new BadSpec(`${path} line ${n}: not JSON`);
-      }
+  const parsed = JobSpec.safeParse(value);
+  if (!parsed.success) {
+    throw new BadJob('invalid-spec', `spec ${path} is invalid:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** The records of an input artifact, each checked against its schema; errors name the record. */
+async function readRecords<T>(store: ArtifactStore, ref: ArtifactRef, schema: z.ZodType<T>): Promise<T[]> {
+  const rows: T[] = [];
+  try {
+    for await (const value of store.readJsonl(ref)) {
       const parsed = schema.safeParse(value);
-      if (!parsed.success) throw new BadSpec(`${path} line ${n}: ${z.prettifyError(parsed.error)}`);
-      return parsed.data;
-    });
+      if (!parsed.success) {
+        throw new BadJob(
+          'invalid-input',
+          `${ref.uri} line ${rows.length + 1}: ${z.prettifyError(parsed.error)}`,
+        );
+      }
+      rows.push(parsed.data);
+    }
+  } catch (error) {
+    if (error instanceof BadJob) throw error;
+    throw new BadJob('invalid-input', `cannot read input ${ref.uri}: ${(error as Error).message}`);
+  }
+  return rows;
 }
 
 function categoryOf(text: string, given: Category | undefined): Category {
@@ -67,14 +76,19 @@ function categoryOf(text: string, given: Category | undefined): Category {
 }
 
 /** The training rows reduced to what the simulation uses: a category per row (and RL's problems). */
-function readTrainingRows(spec: JobSpec): { categories: Category[]; rl: RlProblem[] } {
-  const path = spec.inputs.train;
-  if (path === undefined)
-    throw new BadSpec(
+async function readTrainingRows(
+  store: ArtifactStore,
+  spec: JobSpec,
+  kind: TrainingKind,
+): Promise<{ categories: Category[]; rl: RlProblem[] }> {
+  const ref = spec.inputs.train;
+  if (ref === undefined)
+    throw new BadJob(
+      'invalid-spec',
       `spec.inputs.train is missing (have: ${Object.keys(spec.inputs).join(', ') || 'none'})`,
     );
-  if (spec.kind === 'rl') {
-    const rl = readLines(path, Problem).map((p) => {
+  if (kind === 'rl') {
+    const rl = (await readRecords(store, ref, Problem)).map((p) => {
       const known = recognise(p.problem);
       return {
         index: p.index,
@@ -86,54 +100,65 @@ function readTrainingRows(spec: JobSpec): { categories: Category[]; rl: RlProble
     return { categories: rl.map((p) => p.category), rl };
   }
   const rows =
-    spec.kind === 'sft'
-      ? readLines(path, SftExample).map((e) =>
+    kind === 'sft'
+      ? (await readRecords(store, ref, SftExample)).map((e) =>
           categoryOf(e.messages.find((m) => m.role === 'user')?.content ?? '', e.category),
         )
-      : readLines(path, PreferencePair).map((e) =>
+      : (await readRecords(store, ref, PreferencePair)).map((e) =>
           categoryOf(e.prompt.map((m) => m.content).join('\n'), e.category),
         );
   return { categories: rows, rl: [] };
 }
 
 const intParam = (spec: JobSpec, name: string, fallback: number): number => {
-  const value = spec.hyperparams[name];
+  const value = spec.recipe[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new BadSpec(`spec.hyperparams.${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new BadJob(
+      'invalid-spec',
+      `spec.recipe.${name} must be a positive integer, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 };
 
-function writeJson(path: string, value: unknown): void {
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+/** Writes one output under the spec's outputUri; checkpoint.json goes last, as the job's commit. */
+async function writeOutput(store: ArtifactStore, spec: JobSpec, name: string, value: unknown): Promise<void> {
+  await store.putText(keyIn(store, spec.outputUri, name), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export async function runSimulatedTraining(
   specPath: string,
   home: string,
   seconds: number,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Checkpoint> {
-  const parsed = JobSpec.safeParse(readJson(specPath, 'spec'));
-  if (!parsed.success) throw new BadSpec(`spec ${specPath} is invalid:\n${z.prettifyError(parsed.error)}`);
-  const spec = parsed.data;
+  const spec = readSpec(specPath);
+  const kind = spec.kind;
+  if (kind === 'serve') {
+    throw new BadJob('invalid-spec', 'spec.kind "serve": the simulated trainer only trains (rl, sft, dpo)');
+  }
   const base = createModelStore(home).lookup(spec.base.name);
   if (base === undefined || base.kind !== 'student') {
-    throw new BadSpec(
+    throw new BadJob(
+      'invalid-spec',
       `spec.base.name "${spec.base.name}" is not a simulated student (sim-base or a trained checkpoint in ${home}/models)`,
     );
   }
-  const { categories, rl } = readTrainingRows(spec);
-  const epochs = intParam(spec, 'epochs', spec.kind === 'dpo' ? 1 : 3);
+  let store: ArtifactStore;
+  try {
+    store = createStore(spec.store, env);
+    keyIn(store, spec.outputUri, 'checkpoint.json');
+  } catch (error) {
+    throw new BadJob('invalid-spec', `spec.store / spec.outputUri: ${(error as Error).message}`);
+  }
+  const { categories, rl } = await readTrainingRows(store, spec, kind);
+  const epochs = intParam(spec, 'epochs', kind === 'dpo' ? 1 : 3);
   const rollouts = intParam(spec, 'rollouts', 8);
   const counts: Partial<Record<Category, number>> = {};
   for (const c of categories) counts[c] = (counts[c] ?? 0) + 1;
 
-  const trainHash = createHash('sha256')
-    .update(readFileSync(spec.inputs.train as string))
-    .digest('hex');
-  const name = `sim-${spec.kind}-${createHash('sha256').update(JSON.stringify(spec)).update(trainHash).digest('hex').slice(0, 10)}`;
+  const name = `sim-${kind}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 10)}`;
   console.log(
     `[sim-trainer] SIMULATED ${spec.kind} job ${spec.name}: ${categories.length} examples × ${epochs} epochs from ${spec.base.name}`,
   );
@@ -145,19 +170,19 @@ export async function runSimulatedTraining(
     );
   }
 
-  const skills = trainedSkills(base.skills, spec.kind, counts, epochs);
-  const outputDir = resolve(spec.outputDir);
-  mkdirSync(outputDir, { recursive: true });
+  const skills = trainedSkills(base.skills, kind, counts, epochs);
   const modelPath = writeModelFile(home, {
     name,
     parent: spec.base.name,
-    stage: spec.kind,
+    stage: kind,
     skills,
     simulated: true,
   });
-  if (spec.kind === 'rl') {
-    writeJson(
-      join(outputDir, 'accuracy_log.json'),
+  if (kind === 'rl') {
+    await writeOutput(
+      store,
+      spec,
+      'accuracy_log.json',
       accuracyLog(rl, base.skills, skills, epochs, rollouts, spec.seed),
     );
   }
@@ -165,23 +190,30 @@ export async function runSimulatedTraining(
   const steps = Math.ceil((categories.length * epochs) / batch);
   const metrics: JobMetrics = {
     gpuHours: Number(
-      ((categories.length * epochs * spec.gpus * (spec.kind === 'rl' ? rollouts : 1)) / 20_000).toFixed(4),
+      (
+        (categories.length *
+          epochs *
+          spec.resources.nodes *
+          spec.resources.gpusPerNode *
+          (kind === 'rl' ? rollouts : 1)) /
+        20_000
+      ).toFixed(4),
     ),
     steps,
     examples: categories.length,
     finalLoss: Number((0.15 + 0.6 * Math.exp(-steps / 40)).toFixed(4)),
     simulated: true,
   };
-  writeJson(join(outputDir, 'metrics.json'), metrics);
+  await writeOutput(store, spec, 'metrics.json', metrics);
   const checkpoint: Checkpoint = {
     name,
     weightsUri: pathToFileURL(resolve(modelPath)).href,
     parent: spec.base.name,
-    stage: spec.kind,
+    stage: kind,
     simulated: true,
   };
-  writeJson(join(outputDir, 'checkpoint.json'), checkpoint);
-  console.log(`[sim-trainer] wrote checkpoint ${name} (SIMULATED) to ${outputDir}`);
+  await writeOutput(store, spec, 'checkpoint.json', checkpoint);
+  console.log(`[sim-trainer] wrote checkpoint ${name} (SIMULATED) to ${spec.outputUri}`);
   return checkpoint;
 }
 
@@ -199,10 +231,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   ).then(
     () => process.exit(0),
     (error: unknown) => {
-      console.error(
-        `[sim-trainer] ${error instanceof BadSpec ? 'bad spec: ' : ''}${(error as Error).message}`,
-      );
-      process.exit(error instanceof BadSpec ? 2 : 1);
+      const kind = error instanceof BadJob ? error.kind : 'internal';
+      console.error(`[sim-trainer] ${(error as Error).message}`);
+      console.error(`DRILL_ERROR kind=${kind} ${(error as Error).message.split('\n').join(' ')}`);
+      process.exit(error instanceof BadJob ? 2 : 1);
     },
   );
 }

@@ -1,5 +1,5 @@
 import { CATEGORIES, type Category } from '../../schemas/config.js';
-import type { JobKind } from '../../schemas/job.js';
+import type { TrainingKind } from '../../schemas/job.js';
 import type { AccuracyLog } from '../../schemas/records.js';
 import { createRng } from '../../core/rng.js';
 import { hash32 } from './hash.js';
@@ -11,11 +11,11 @@ import { pCorrect } from './student.js';
  * share of the data in it (saturating in both share and skill), and an RL run's per-problem
  * accuracy follows its category's skill epoch by epoch.
  */
-const GAIN: Record<JobKind, number> = { rl: 0.5, sft: 0.6, dpo: 0.3 };
+const GAIN: Record<TrainingKind, number> = { rl: 0.5, sft: 0.6, dpo: 0.3 };
 
 export function trainedSkills(
   start: Skills,
-  kind: JobKind,
+  kind: TrainingKind,
   counts: Partial<Record<Category, number>>,
   epochs: number,
 ): Skills {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createStore } from '../../activities/storage/index.js';
+import { folderUri } from '../../activities/storage/folder-uri.js';
+import type { ArtifactRef } from '../../schemas/artifact.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -25,21 +28,30 @@ function runTrainer(spec: unknown): { status: number | null; stdout: string; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const writeJsonl = (name: string, rows: readonly unknown[]): string => {
-  const path = join(dir, name);
-  writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  return path;
-};
+// The job reads its inputs from and writes its outputs to the store its spec names.
+const storeConfig = { kind: 'file' as const, root: join(dir, 'store') };
+const store = createStore(storeConfig);
 
-const baseSpec = (kind: JobSpec['kind'], train: string, outputDir: string): JobSpec => ({
+const writeJsonl = (name: string, rows: readonly unknown[]): Promise<ArtifactRef> =>
+  store.writeJsonl(`inputs/${name}`, rows, 'SftExample');
+
+/** An output the job wrote under its outputUri. */
+async function output(out: string, file: string): Promise<unknown> {
+  const text = await store.getText(`jobs/${out}/${file}`);
+  assert.ok(text !== undefined, `job wrote no ${file}`);
+  return JSON.parse(text);
+}
+
+const baseSpec = (kind: JobSpec['kind'], train: ArtifactRef, out: string): JobSpec => ({
   name: `test-${kind}`,
   kind,
   base: { name: 'sim-base', weightsUri: 'sim://sim-base', parent: null, stage: 'base', simulated: true },
   inputs: { train },
-  outputDir,
-  hyperparams: { epochs: 3 },
+  outputUri: folderUri(store, `jobs/${out}`),
+  store: storeConfig,
+  recipe: { epochs: 3 },
+  resources: { nodes: 1, gpusPerNode: 8 },
   seed: 1,
-  gpus: 8,
 });
 
 void describe('skill updates', () => {
@@ -56,7 +68,7 @@ void describe('skill updates', () => {
 });
 
 void describe('simulated trainer CLI', () => {
-  void it('SFT on Geometry data lifts Geometry and registers a simulated checkpoint', () => {
+  void it('SFT on Geometry data lifts Geometry and registers a simulated checkpoint', async () => {
     const geometry = generateBank({ seed: 4, perCategory: 50, idPrefix: 'g' }).filter(
       (p) => p.category === 'Geometry',
     );
@@ -66,11 +78,11 @@ void describe('simulated trainer CLI', () => {
         { role: 'assistant', content: p.solution ?? '' },
       ],
     }));
-    const out = join(dir, 'sft-out');
-    const r = runTrainer(baseSpec('sft', writeJsonl('sft.jsonl', rows), out));
+    const out = 'sft-out';
+    const r = runTrainer(baseSpec('sft', await writeJsonl('sft.jsonl', rows), out));
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /progress 10\/10/);
-    const checkpoint = Checkpoint.parse(JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')));
+    const checkpoint = Checkpoint.parse(await output(out, 'checkpoint.json'));
     assert.match(checkpoint.name, /^sim-sft-[0-9a-f]{10}$/);
     assert.equal(checkpoint.simulated, true);
     assert.equal(checkpoint.parent, 'sim-base');
@@ -79,20 +91,20 @@ void describe('simulated trainer CLI', () => {
     );
     assert.ok(model.skills.Geometry > BASE_SKILLS.Geometry + 0.1, `Geometry ${model.skills.Geometry}`);
     assert.equal(model.skills.Algebra, BASE_SKILLS.Algebra);
-    const metrics = JobMetrics.parse(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')));
+    const metrics = JobMetrics.parse(await output(out, 'metrics.json'));
     assert.deepEqual([metrics.examples, metrics.steps, metrics.simulated], [50, Math.ceil(150 / 32), true]);
     assert.ok(metrics.gpuHours > 0);
   });
 
-  void it('RL writes an SwS accuracy log where weak-category problems fail more often', () => {
+  void it('RL writes an SwS accuracy log where weak-category problems fail more often', async () => {
     const bank = generateBank({ seed: 6, perCategory: 60, idPrefix: 'rl' });
-    const out = join(dir, 'rl-out');
+    const out = 'rl-out';
     const r = runTrainer({
-      ...baseSpec('rl', writeJsonl('rl.jsonl', bank), out),
-      hyperparams: { epochs: 4, rollouts: 8 },
+      ...baseSpec('rl', await writeJsonl('rl.jsonl', bank), out),
+      recipe: { epochs: 4, rollouts: 8 },
     });
     assert.equal(r.status, 0, r.stderr);
-    const log = AccuracyLog.parse(JSON.parse(readFileSync(join(out, 'accuracy_log.json'), 'utf8')));
+    const log = AccuracyLog.parse(await output(out, 'accuracy_log.json'));
     assert.deepEqual(
       Object.keys(log.train)
         .map(Number)
@@ -121,20 +133,32 @@ void describe('simulated trainer CLI', () => {
     assert.ok(rate('Counting & Probability') > rate('Algebra'));
   });
 
-  void it('fails with a clear message on a bad spec', () => {
+  void it('fails with a classified DRILL_ERROR line naming the field or record', async () => {
     const missing = runTrainer({ name: 'x', kind: 'sft' });
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /bad spec: spec .* is invalid/);
+    assert.match(missing.stderr, /^DRILL_ERROR kind=invalid-spec spec .* is invalid/m);
     assert.match(missing.stderr, /base/);
-    const noTrain = runTrainer({ ...baseSpec('sft', '/nonexistent', join(dir, 'x')), inputs: {} });
-    assert.match(noTrain.stderr, /spec\.inputs\.train is missing/);
+    const train = await writeJsonl('ok.jsonl', []);
+    const noTrain = runTrainer({ ...baseSpec('sft', train, 'x'), inputs: {} });
+    assert.match(noTrain.stderr, /DRILL_ERROR kind=invalid-spec spec\.inputs\.train is missing/);
     const badBase = runTrainer({
-      ...baseSpec('sft', '/nonexistent', join(dir, 'x')),
+      ...baseSpec('sft', train, 'x'),
       base: { name: 'gpt-9', weightsUri: 'x', parent: null, stage: 'base' },
     });
-    assert.match(badBase.stderr, /spec\.base\.name "gpt-9" is not a simulated student/);
-    const badLine = runTrainer(baseSpec('dpo', writeJsonl('bad.jsonl', [{ prompt: [] }]), join(dir, 'x')));
+    assert.match(
+      badBase.stderr,
+      /DRILL_ERROR kind=invalid-spec spec\.base\.name "gpt-9" is not a simulated student/,
+    );
+    const badLine = runTrainer(baseSpec('dpo', await writeJsonl('bad.jsonl', [{ prompt: [] }]), 'x'));
     assert.equal(badLine.status, 2);
-    assert.match(badLine.stderr, /bad\.jsonl line 1:/);
+    assert.match(badLine.stderr, /DRILL_ERROR kind=invalid-input .*bad\.jsonl line 1:/);
+    const tampered = runTrainer(baseSpec('sft', { ...train, sha256: '0'.repeat(64) }, 'x'));
+    assert.equal(tampered.status, 2);
+    assert.match(tampered.stderr, /DRILL_ERROR kind=invalid-input cannot read input .*ok\.jsonl/);
+    assert.equal(
+      await store.getText('jobs/x/checkpoint.json'),
+      undefined,
+      'a failed job writes no checkpoint',
+    );
   });
 });

@@ -1,0 +1,119 @@
+import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { JobHandle, JobStatus } from './backend.js';
+
+/** A submission lock older than this with no handle means the submitter died mid-submit. */
+const STALE_LOCK_MS = 30_000;
+
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * One folder per job name under a root the worker and the job both see (the local disk, or a
+ * cluster's shared filesystem): spec.json, handle.json, stdout.log / stderr.log, and the outcome
+ * the job's wrapper records itself — started_at, finished_at, exit_code — so it is known even
+ * when the scheduler has forgotten the job and no worker was there to see it end.
+ * `submissions.log` in the root gets one line per job started, for audits and tests.
+ */
+export function jobFolders(workdir: string) {
+  const root = resolve(workdir);
+  const dir = (name: string) => join(root, name);
+  const file = (name: string, f: string) => join(root, name, f);
+
+  async function handle(name: string): Promise<JobHandle | undefined> {
+    const text = await readIfExists(file(name, 'handle.json'));
+    return text === undefined ? undefined : (JSON.parse(text) as JobHandle);
+  }
+
+  return {
+    root,
+    dir,
+    handle,
+    async saveHandle(h: JobHandle): Promise<void> {
+      await writeFile(file(h.name, 'handle.json'), JSON.stringify(h));
+    },
+
+    /**
+     * Attaches to the job of this name or starts it, once: a live or succeeded job is attached
+     * to; a failed or cancelled one is moved aside (kept for its logs) and a fresh one started.
+     * `start` runs under an exclusive lock in the job's folder, with spec.json already written.
+     */
+    async claim(
+      name: string,
+      specJson: string,
+      ended: (h: JobHandle) => Promise<'failed' | 'cancelled' | undefined>,
+      start: () => Promise<JobHandle>,
+      discover: () => Promise<JobHandle | undefined> = async () => undefined,
+    ): Promise<{ handle: JobHandle; attached: boolean }> {
+      await mkdir(dir(name), { recursive: true });
+      const existing = (await handle(name)) ?? (await discover());
+      if (existing) {
+        const state = await ended(existing);
+        if (state === undefined) return { handle: existing, attached: true };
+        await rename(dir(name), `${dir(name)}.${state}-${Date.now()}`);
+        await mkdir(dir(name), { recursive: true });
+      }
+      const lockPath = file(name, 'submit.lock');
+      try {
+        await (await open(lockPath, 'wx')).close();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const age = Date.now() - (await stat(lockPath)).mtimeMs;
+        const raced = (await handle(name)) ?? (await discover());
+        if (raced) return { handle: raced, attached: true };
+        if (age < STALE_LOCK_MS) throw new Error(`job ${name} is being submitted by another attempt`);
+        await rm(lockPath, { force: true });
+        return this.claim(name, specJson, ended, start, discover);
+      }
+      await writeFile(file(name, 'spec.json'), specJson);
+      const started = await start();
+      // Logged before the handle is written: a worker killed between the two leaves a job that a
+      // retry attaches to, and the log must still show that it was started.
+      await appendFile(
+        join(root, 'submissions.log'),
+        `${new Date().toISOString()} ${name} id=${started.id}\n`,
+      );
+      await writeFile(file(name, 'handle.json'), JSON.stringify(started));
+      return { handle: started, attached: false };
+    },
+
+    /** The outcome the job's wrapper recorded, if it got to record one. */
+    async recorded(name: string): Promise<JobStatus | undefined> {
+      const code = await readIfExists(file(name, 'exit_code'));
+      const cancelled = (await readIfExists(file(name, 'cancelled'))) !== undefined;
+      const elapsedSeconds = await this.elapsed(name);
+      if (code === undefined) return cancelled ? { state: 'cancelled', elapsedSeconds } : undefined;
+      const exitCode = Number(code.trim());
+      if (cancelled) return { state: 'cancelled', exitCode, elapsedSeconds };
+      return { state: exitCode === 0 ? 'succeeded' : 'failed', exitCode, elapsedSeconds };
+    },
+
+    /** Wall time from the wrapper's own timestamps: start until exit (or until now while running). */
+    async elapsed(name: string): Promise<number | undefined> {
+      const started = await readIfExists(file(name, 'started_at'));
+      if (started === undefined) return undefined;
+      const finished = await readIfExists(file(name, 'finished_at'));
+      const end = finished === undefined ? Date.now() : Date.parse(finished.trim());
+      return Math.max(0, (end - Date.parse(started.trim())) / 1000);
+    },
+
+    async markCancelled(name: string): Promise<void> {
+      await writeFile(file(name, 'cancelled'), new Date().toISOString());
+    },
+
+    async logs(name: string, lines: number): Promise<string> {
+      const parts: string[] = [];
+      for (const f of ['stdout.log', 'stderr.log']) {
+        const text = await readIfExists(file(name, f));
+        if (text) parts.push(`--- ${f}\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`);
+      }
+      return parts.join('\n');
+    },
+  };
+}

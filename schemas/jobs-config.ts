@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * Where GPU jobs run and what runs in them. Each backend is one member of `JobBackendConfig`
+ * (its settings) plus one file in activities/jobs/ (its implementation, registered in
+ * activities/jobs/registry.ts).
+ */
+
+export const LocalBackendConfig = z
+  .object({
+    kind: z.literal('local'),
+    workdir: z
+      .string()
+      .min(1)
+      .default('.drill/jobs')
+      .describe('job folders: spec, logs, exit status (relative to the worker cwd)'),
+  })
+  .strict();
+
+/** A value Slurm takes as one option argument: no whitespace or control characters. */
+const SlurmWord = z.string().regex(/^[^\s]+$/, 'one word, no spaces');
+
+export const SlurmBackendConfig = z
+  .object({
+    kind: z.literal('slurm'),
+    workdir: z
+      .string()
+      .min(1)
+      .describe(
+        'job folders (spec, Slurm output, exit status) on a filesystem the worker and the compute nodes share, e.g. under $HOME or scratch',
+      ),
+    partition: SlurmWord.optional().describe("sbatch --partition (default: the cluster's default partition)"),
+    account: SlurmWord.optional().describe('sbatch --account'),
+    qos: SlurmWord.optional().describe('sbatch --qos'),
+    timeLimit: z
+      .string()
+      .regex(/^(\d+-)?\d+(:\d+){0,2}$/, 'Slurm time: minutes, H:MM:SS or D-HH:MM:SS')
+      .optional()
+      .describe("sbatch --time (default: the partition's limit)"),
+    cpusPerTask: z.number().int().positive().optional().describe('sbatch --cpus-per-task'),
+    memory: z
+      .string()
+      .regex(/^\d+[KMGT]?$/, 'Slurm memory, e.g. 64G')
+      .optional()
+      .describe('sbatch --mem (per node)'),
+    constraint: SlurmWord.optional().describe('sbatch --constraint (node features)'),
+    containerImage: SlurmWord.optional().describe(
+      'run the trainer in this container through pyxis/enroot (srun --container-image)',
+    ),
+    binDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('folder holding sbatch, squeue, scontrol, scancel (default: found on PATH)'),
+  })
+  .strict();
+export type SlurmBackendConfig = z.infer<typeof SlurmBackendConfig>;
+
+export const JobBackendConfig = z.discriminatedUnion('kind', [LocalBackendConfig, SlurmBackendConfig]);
+export type JobBackendConfig = z.infer<typeof JobBackendConfig>;
+
+export const TrainerConfig = z
+  .discriminatedUnion('kind', [
+    z
+      .object({ kind: z.literal('simulated') })
+      .strict()
+      .describe(
+        'the in-repo simulated trainer (infra/simulator/trainer.ts); every figure it writes is SIMULATED',
+      ),
+    z
+      .object({
+        kind: z.literal('command'),
+        argv: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe('program and arguments; the job spec path is appended as the last argument'),
+      })
+      .strict(),
+  ])
+  .describe('what a training job runs (ours)');
+export type TrainerConfig = z.infer<typeof TrainerConfig>;
+
+/** The older array form of `jobs.trainer`: `["simulated"]` or a command. */
+export const legacyTrainer = (argv: string[]): TrainerConfig =>
+  argv.length === 1 && argv[0] === 'simulated' ? { kind: 'simulated' } : { kind: 'command', argv };
+
+export const JobResources = z
+  .object({
+    nodes: z.number().int().positive().default(1).describe('nodes per job (ours)'),
+    gpusPerNode: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(8)
+      .describe('GPUs per node (8: the SwS and WarriorMath runs used 8-GPU nodes)'),
+  })
+  .strict();
+export type JobResources = z.infer<typeof JobResources>;
