@@ -1,11 +1,18 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../workers/settings.js';
+import { CliError, ExitCode, unreachable } from './errors.js';
 
 /** A Temporal client for the CLI; the caller closes the connection. */
 export async function connectClient(
   settings: Settings,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: settings.temporalAddress });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
+  } catch (err) {
+    // A bad address and a server that is down both end here; both mean "cannot reach it".
+    throw new CliError(unreachable(settings.temporalAddress, err), ExitCode.Unavailable);
+  }
   return {
     client: new Client({ connection, namespace: settings.namespace }),
     close: () => connection.close(),

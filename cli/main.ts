@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -6,20 +6,20 @@ import { detectWeaknesses } from '../core/weakness.js';
 import { AccuracyLog } from '../schemas/records.js';
 import { RunConfig } from '../schemas/config.js';
 import { loadSettings } from '../workers/settings.js';
-import { pauseSignal, resumeSignal, statusQuery, trainingLoopWorkflowId } from '../workflows/contract.js';
+import { pauseSignal, resumeSignal, trainingLoopWorkflowId } from '../workflows/contract.js';
 import { connectClient, workflowUiUrl } from './client.js';
-import { ConfigError, loadRunConfig } from './config-file.js';
-import { fullReport } from './report.js';
+import { loadRunConfig } from './config-file.js';
+import { CliError, ExitCode, explain } from './errors.js';
+import { listRuns } from './list.js';
+import { fullReport, runsTable } from './report.js';
+import { readRun, type RunView } from './run-status.js';
 import { startRun, watchRun } from './run.js';
 import { runVerify } from './verify.js';
+import { progressView } from './watch.js';
 
-export enum ExitCode {
-  Ok = 0,
-  Failure = 1,
-  BadInput = 2,
-}
+export { ExitCode };
 
-class BadInput extends Error {}
+const badInput = (message: string) => new CliError(message, ExitCode.BadInput);
 
 async function withClient<T>(
   fn: (c: Awaited<ReturnType<typeof connectClient>>['client']) => Promise<T>,
@@ -30,6 +30,19 @@ async function withClient<T>(
   } finally {
     await close();
   }
+}
+
+/** The headline of `drill status`: state, round, stage, checkpoint, and where the figures come from. */
+function statusHeadline(v: RunView): string {
+  const s = v.status;
+  const state = v.state === 'RUNNING' ? s.phase : v.state.toLowerCase().replace(/_/g, ' ');
+  const lines = [
+    `${s.runId}: ${state}, round ${s.round + 1}/${s.rounds}, stage ${s.stage ?? '-'}, checkpoint ${s.checkpoint}`,
+  ];
+  if (v.failure) lines.push(`failure: ${v.failure}`);
+  if (v.note) lines.push(`note: ${v.note}`);
+  if (v.memo.report) lines.push(`report: ${String(v.memo.report)}`);
+  return lines.join('\n');
 }
 
 export function buildProgram(): Command {
@@ -67,18 +80,66 @@ export function buildProgram(): Command {
 
   program
     .command('status')
-    .description("a run's stage, counts, accuracies, GPU-hours and tokens")
+    .description("a run's state, stage, counts, accuracies, GPU-hours and tokens (running or finished)")
     .argument('<runId>')
-    .option('--json', 'print the raw status JSON')
+    .option('--json', 'print the status JSON (with state, source, note, failure)')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      const status = await withClient((c) =>
-        c.workflow.getHandle(trainingLoopWorkflowId(runId)).query(statusQuery),
-      );
+      const view = await withClient((c) => readRun(c, runId));
       console.log(
-        opts.json
-          ? JSON.stringify(status, null, 2)
-          : `${status.runId}: ${status.phase}, round ${status.round + 1}/${status.rounds}, stage ${status.stage ?? '-'}, checkpoint ${status.checkpoint}\n\n${fullReport(status)}`,
+        opts.json ? JSON.stringify(view, null, 2) : `${statusHeadline(view)}\n\n${fullReport(view.status)}`,
       );
+    });
+
+  program
+    .command('list')
+    .description('training runs with their state, stage, round, model and start time, newest first')
+    .option('--model <name>', 'only runs of this model (search attribute DrillModel)')
+    .option('--stage <name>', 'only runs at this stage (DrillStage)')
+    .option('--round <n>', 'only runs in this round, counting from 1 (DrillRound + 1)')
+    .option('--state <state>', 'only runs in this state: running, completed, failed, canceled, terminated')
+    .option('--limit <n>', 'at most this many runs', '50')
+    .action(
+      async (opts: { model?: string; stage?: string; round?: string; state?: string; limit: string }) => {
+        const round = opts.round === undefined ? undefined : Number(opts.round) - 1;
+        if (round !== undefined && !(Number.isInteger(round) && round >= 0))
+          throw badInput(`--round: expected a round number from 1, got "${opts.round}"`);
+        const limit = Number(opts.limit);
+        if (!(Number.isInteger(limit) && limit > 0))
+          throw badInput(`--limit: expected a positive integer, got "${opts.limit}"`);
+        const rows = await withClient((c) => listRuns(c, { ...opts, round }, limit));
+        console.log(rows.length ? runsTable(rows) : 'no training runs match');
+      },
+    );
+
+  program
+    .command('watch')
+    .description('follow a run: each stage as it finishes, and live progress of the running one')
+    .argument('<runId>')
+    .option('--interval <seconds>', 'seconds between polls', '2')
+    .action(async (runId: string, opts: { interval: string }) => {
+      await withClient(async (client) => {
+        const view = progressView(client);
+        const status = await watchRun(client, runId, view.onStage, {
+          intervalMs: 1000 * Number(opts.interval),
+          onTick: view.onTick,
+        }).finally(view.finish);
+        console.log(`${status.runId}: completed, checkpoint ${status.checkpoint}`);
+      });
+    });
+
+  program
+    .command('cancel')
+    .description('cancel a run: the running stage and its activities and training jobs are cancelled')
+    .argument('<runId>')
+    .action(async (runId: string) => {
+      await withClient(async (c) => {
+        const handle = c.workflow.getHandle(trainingLoopWorkflowId(runId));
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING')
+          throw new CliError(`run ${runId} is not running (${status.name.toLowerCase()})`, ExitCode.BadInput);
+        await handle.cancel();
+      });
+      console.log(`cancellation requested for ${runId} (drill status ${runId} shows when it has stopped)`);
     });
 
   for (const [name, signal] of [
@@ -124,10 +185,10 @@ export function buildProgram(): Command {
       try {
         raw = JSON.parse(await readFile(opts.records, 'utf8'));
       } catch (err) {
-        throw new BadInput(`${opts.records}: ${(err as Error).message}`);
+        throw badInput(`${opts.records}: ${(err as Error).message}`);
       }
       const log = AccuracyLog.safeParse(raw);
-      if (!log.success) throw new BadInput(`${opts.records}:\n${z.prettifyError(log.error)}`);
+      if (!log.success) throw badInput(`${opts.records}:\n${z.prettifyError(log.error)}`);
       const rows = detectWeaknesses(log.data, {
         bestAccuracyBelow: Number(opts.bestBelow),
         slopeBelow: Number(opts.slopeBelow),
@@ -179,17 +240,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The server address for error lines; bad settings are themselves the error being reported. */
+function temporalAddress(): string {
+  try {
+    return loadSettings().temporalAddress;
+  } catch {
+    return process.env.DRILL_TEMPORAL_ADDRESS ?? '?';
+  }
+}
+
 export async function main(argv: string[] = process.argv): Promise<ExitCode> {
   try {
     await buildProgram().parseAsync(argv);
     return ExitCode.Ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
-    if (err instanceof ConfigError || err instanceof BadInput) {
-      console.error(`drill: ${err.message}`);
-      return ExitCode.BadInput;
-    }
-    console.error(`drill: ${(err as Error).stack ?? err}`);
-    return ExitCode.Failure;
+    const { line, code } = explain(err, temporalAddress());
+    if (line) console.error(`drill: ${line}`);
+    if (process.env.DRILL_DEBUG === '1') console.error(err);
+    return code;
   }
 }

@@ -3,6 +3,7 @@ import { CATEGORIES } from '../schemas/config.js';
 import type { LlmUsage } from '../core/usage.js';
 import type { StageRecord } from '../contract/records.js';
 import type { RunStatus } from '../workflows/contract.js';
+import type { RunRow } from './list.js';
 
 /** Plain tables when the output is not a terminal (logs, CI), coloured headers when it is. */
 const table = (head: (string | number)[]) =>
@@ -102,4 +103,19 @@ export function stageLine(s: StageRecord): string {
 
 export function fullReport(status: RunStatus): string {
   return [accuracyTable(status), funnelTable(status), costTable(status), laneTable(status)].join('\n\n');
+}
+
+/** `drill list`: one row per run. */
+export function runsTable(rows: RunRow[]): string {
+  const t = table(['run', 'state', 'stage', 'round', 'model', 'started (UTC)']);
+  for (const r of rows)
+    t.push([
+      r.runId,
+      r.state.toLowerCase().replace(/_/g, ' '),
+      r.stage,
+      r.round === undefined ? '-' : r.round + 1,
+      r.model,
+      r.started.toISOString().replace('T', ' ').slice(0, 19),
+    ]);
+  return t.toString();
 }

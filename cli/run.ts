@@ -1,9 +1,16 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import type { RunConfig } from '../schemas/config.js';
 import { taskQueues } from '../contract/queues.js';
 import type { StageRecord } from '../contract/records.js';
-import { statusQuery, trainingLoopWorkflowId, type RunStatus } from '../workflows/contract.js';
+import { trainingLoopWorkflowId, type RunStatus } from '../workflows/contract.js';
 import type { trainingLoop } from '../workflows/training-loop.js';
+import { CliError, ExitCode } from './errors.js';
+import { readRun, type RunView } from './run-status.js';
+
+/** The sha256 of a config's canonical JSON: the memo carries it, so a run names what it ran. */
+export const configDigest = (config: RunConfig) =>
+  createHash('sha256').update(JSON.stringify(config)).digest('hex');
 
 /** Starts a validated run; the config carries environment-variable names only, never secrets. */
 export async function startRun(
@@ -15,41 +22,34 @@ export async function startRun(
     taskQueue: taskQueues(queuePrefix).orchestration,
     workflowId: trainingLoopWorkflowId(config.runId),
     args: [{ config }],
+    memo: { configDigest: configDigest(config) },
   });
 }
 
 /**
- * Follows a run until it closes, reporting each stage once as it finishes. The handle follows the
- * continue-as-new chain because it is bound to the workflow ID, not a run.
+ * Follows a run until it closes, reporting each stage once as it finishes and calling onTick on
+ * every poll while it runs. The status is read as `drill status` reads it, so a run whose worker
+ * is gone is still followed from its stage workflows. A run that ends other than completed throws
+ * with its failure.
  */
 export async function watchRun(
   client: Client,
   runId: string,
   onStage: (s: StageRecord, status: RunStatus) => void,
-  intervalMs = 1000,
+  opts: { intervalMs?: number; onTick?: (view: RunView) => Promise<void> | void } = {},
 ): Promise<RunStatus> {
-  const handle = client.workflow.getHandle(trainingLoopWorkflowId(runId));
   let seen = 0;
   for (;;) {
-    const desc = await handle.describe();
-    let status: RunStatus | undefined;
-    if (desc.status.name === 'RUNNING') {
-      try {
-        status = await handle.query(statusQuery);
-      } catch {
-        // a query can race continue-as-new; the next poll asks the new run
-      }
-    } else if (desc.status.name === 'COMPLETED') {
-      status = (await handle.result()) as RunStatus;
-    } else if (desc.status.name !== 'CONTINUED_AS_NEW') {
-      await handle.result(); // throws the failure with its cause
-      throw new Error(`run ${runId} ended ${desc.status.name}`);
-    }
-    if (status) {
-      for (const s of status.stages.slice(seen)) onStage(s, status);
-      seen = Math.max(seen, status.stages.length);
-      if (status.phase === 'completed') return status;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    const view = await readRun(client, runId);
+    for (const s of view.status.stages.slice(seen)) onStage(s, view.status);
+    seen = Math.max(seen, view.status.stages.length);
+    if (view.state === 'COMPLETED') return view.status;
+    if (view.state !== 'RUNNING')
+      throw new CliError(
+        `run ${runId} ended ${view.state}: ${view.failure ?? 'no failure recorded'}`,
+        ExitCode.Failure,
+      );
+    await opts.onTick?.(view);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 1000));
   }
 }

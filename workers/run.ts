@@ -58,6 +58,9 @@ export async function startWorkers(opts: {
           activities: activities[q],
           ...(bundle ? { workflowBundle: bundle } : {}),
           maxConcurrentActivityTaskExecutions: SLOTS[q],
+          // Heartbeats reach the server at most this often (default: 0.8 × heartbeat timeout, here
+          // 48 s); `drill watch` and the UI read progress from them, so a few seconds keeps it live.
+          maxHeartbeatThrottleInterval: '3 seconds',
         }),
       );
       opts.logger.info({ taskQueue, workflows: hostsWorkflows }, 'worker ready');

@@ -19,6 +19,13 @@ export const trainingLoopWorkflowId = (runId: string): string => runId;
 export function stageWorkflowId(runId: string, round: number, stage: string): string {
   return `${runId}/r${round}/${stage}`;
 }
+/** The inverse of stageWorkflowId, for clients that find a run's stages by listing workflows. */
+export function parseStageWorkflowId(
+  id: string,
+): { runId: string; round: number; stage: string } | undefined {
+  const m = /^(.+)\/r(\d+)\/([^/]+)$/.exec(id);
+  return m ? { runId: m[1]!, round: Number(m[2]), stage: m[3]! } : undefined;
+}
 
 export const searchAttributes = {
   model: defineSearchAttributeKey('DrillModel', 'KEYWORD'),

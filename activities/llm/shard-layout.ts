@@ -59,6 +59,12 @@ export function writtenShards(keys: string[], prefix: string): Set<number> {
 export const Progress = z.object({
   shard: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
+  /** For people watching (drill watch, the Temporal UI): items done of total, calls in flight. */
+  done: z.number().int().nonnegative().optional(),
+  total: z.number().int().nonnegative().optional(),
+  inFlight: z.number().int().nonnegative().optional(),
+  /** Items per second in this attempt. */
+  rate: z.number().nonnegative().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 

@@ -87,8 +87,21 @@ export async function runSharded<T, R>(
     while (complete.has(frontier)) frontier += 1;
   };
   advance();
+  let active = 0;
+  // Items already in written parts count as done; the rate covers this attempt's items only.
+  const startedAt = Date.now();
+  const doneBefore = Math.min(written.size * shardSize, job.source.count);
+  let finished = 0;
   const beat = (): void =>
-    ctx.heartbeat({ ...job.details, shard: lowest, offset: lowest * shardSize } satisfies Progress);
+    ctx.heartbeat({
+      ...job.details,
+      shard: lowest,
+      offset: lowest * shardSize,
+      done: doneBefore + finished,
+      total: job.source.count,
+      inFlight: active,
+      rate: finished / Math.max((Date.now() - startedAt) / 1000, 1e-3),
+    } satisfies Progress);
   beat();
   const timer = setInterval(beat, job.heartbeatMs);
 
@@ -102,7 +115,6 @@ export async function runSharded<T, R>(
 
   const open = new Map<number, OpenShard<R>>();
   const writes = new Set<Promise<void>>();
-  let active = 0;
   const maxAhead = shardSize + 2 * concurrency;
 
   const persist = (shard: number, results: R[]): void => {
@@ -151,6 +163,7 @@ export async function runSharded<T, R>(
       active += 1;
       const done = (): void => {
         active -= 1;
+        finished += 1;
         state.pending -= 1;
         settle(shard, state);
         notify();
