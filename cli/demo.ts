@@ -10,6 +10,7 @@ import { startWorkers } from '../workers/run.js';
 import type { Settings } from '../workers/settings.js';
 import { connectClient, workflowUiUrl } from './client.js';
 import { demoConfig } from './demo-config.js';
+import { writeRunReport } from './report-file.js';
 import { fullReport, stageLine } from './report.js';
 import { startRun, watchRun } from './run.js';
 
@@ -99,6 +100,9 @@ export async function runDemo(opts: {
     console.log(`\n${fullReport(status)}\n`);
     console.log(
       `final checkpoint: ${status.checkpoint} — Temporal UI: ${workflowUiUrl(opts.settings, runId)}`,
+    );
+    console.log(
+      `report: ${await writeRunReport(client, opts.settings, runId, join(dir, 'reports', `${runId}.html`))}`,
     );
   } finally {
     await close();

@@ -12,6 +12,7 @@ import { loadRunConfig } from './config-file.js';
 import { CliError, ExitCode, explain } from './errors.js';
 import { listRuns } from './list.js';
 import { fullReport, runsTable } from './report.js';
+import { writeRunReport } from './report-file.js';
 import { readRun, type RunView } from './run-status.js';
 import { startRun, watchRun } from './run.js';
 import { runVerify } from './verify.js';
@@ -125,6 +126,23 @@ export function buildProgram(): Command {
         }).finally(view.finish);
         console.log(`${status.runId}: completed, checkpoint ${status.checkpoint}`);
       });
+    });
+
+  program
+    .command('report')
+    .description(
+      "write a run's report: one self-contained HTML file with charts (any state, no worker needed)",
+    )
+    .argument('<runId>')
+    .option('--out <file>', 'where to write it (default .drill/reports/<runId>.html)')
+    .action(async (runId: string, opts: { out?: string }) => {
+      const settings = loadSettings();
+      const { client, close } = await connectClient(settings);
+      try {
+        console.log(await writeRunReport(client, settings, runId, opts.out));
+      } finally {
+        await close();
+      }
     });
 
   program

@@ -39,7 +39,7 @@ export function accuracyChart(status: RunStatus): Chart | undefined {
   if (evals.length === 0) return undefined;
   const cats = CATEGORIES.filter((c) => evals.some((e) => e.eval.byCategory[c]));
   const k = evals[0]!.eval.samples;
-  const x = evals.map((e) => `r${e.round} ${e.stage.replace(/^evaluation\./, '')}`);
+  const x = evals.map((e) => `r${e.round + 1} ${e.stage.replace(/^evaluation\./, '')}`);
   return {
     id: 'accuracy',
     title: 'Accuracy per category',
@@ -72,15 +72,17 @@ export function accuracyChart(status: RunStatus): Chart | undefined {
 
 /** One funnel chart per funnel the run recorded (SwS synthesis and WarriorMath exam, per round). */
 export function funnelCharts(status: RunStatus, simulated: boolean): Chart[] {
-  return Object.entries(status.funnel).map(([round, steps], i) => {
-    const kind = / exam$/.test(round) ? 'Exam funnel' : 'Synthesis funnel';
+  return Object.entries(status.funnel).map(([key, steps], i) => {
+    const kind = / exam$/.test(key) ? 'Exam funnel' : 'Synthesis funnel';
+    // Funnel keys count rounds from 0 (`round 0 exam`); the report counts from 1.
+    const round = `round ${Number(/\d+/.exec(key)?.[0] ?? 0) + 1}`;
     const data = Object.entries(steps).map(([name, value]) => ({ name: `${name}: ${value}`, value }));
     return {
       id: `funnel-${i}`,
-      title: `${kind}, ${round.replace(/ exam$/, '')}`,
+      title: `${kind}, ${round}`,
       height: 60 + 34 * data.length,
       option: {
-        title: titled(`${kind} — ${round.replace(/ exam$/, '')} (problems left after each step)`, simulated),
+        title: titled(`${kind} — ${round} (problems left after each step)`, simulated),
         tooltip: { trigger: 'item' },
         toolbox: { feature: { saveAsImage: {} } },
         series: [
@@ -112,7 +114,7 @@ export function weaknessHeatmap(status: RunStatus, simulated: boolean): Chart | 
   return {
     id: 'weakness',
     title: 'Weak categories by round',
-    height: 140 + 50 * rounds.length,
+    height: 200 + 50 * rounds.length,
     option: {
       title: titled('Weak categories by round (failed problems per category)', simulated),
       tooltip: { position: 'top' },
@@ -159,7 +161,7 @@ export function eloChart(status: RunStatus, simulated: boolean): Chart | undefin
 
 /** GPU-hours, tokens and cost per stage: two bar charts sharing the stage axis. */
 export function costCharts(status: RunStatus, simulated: boolean): Chart[] {
-  const names = status.stages.map((s) => `r${s.round} ${s.stage}`);
+  const names = status.stages.map((s) => `r${s.round + 1} ${s.stage}`);
   const bars = (name: string, data: (number | null)[], stack?: string) => ({
     name,
     type: 'bar',

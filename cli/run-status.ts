@@ -23,6 +23,8 @@ export interface RunView {
   /** The failure's message for a failed, cancelled, terminated or timed-out run. */
   failure?: string;
   memo: Record<string, unknown>;
+  /** The run config the current execution was started with. */
+  config: unknown;
 }
 
 /** How long a status query may wait for a worker before the last known status is shown. */
@@ -41,24 +43,20 @@ export async function readRun(
   const handle = client.workflow.getHandle(trainingLoopWorkflowId(runId));
   const desc = await handle.describe(); // WorkflowNotFoundError for an unknown ID
   const state = desc.status.name;
-  const memo = desc.memo ?? {};
+  const input = await firstInput(client, desc);
+  const known = { memo: desc.memo ?? {}, config: input?.config };
   if (state === 'COMPLETED')
-    return { state, status: (await handle.result()) as RunStatus, source: 'result', memo };
+    return { state, status: (await handle.result()) as RunStatus, source: 'result', ...known };
   if (state === 'RUNNING' || state === 'CONTINUED_AS_NEW') {
     try {
       const status = await client.connection.withDeadline(Date.now() + queryTimeoutMs, () =>
         handle.query(statusQuery),
       );
-      return { state: 'RUNNING', status, source: 'live', memo };
+      return { state: 'RUNNING', status, source: 'live', ...known };
     } catch (err) {
       const note = `no worker answered the status query within ${queryTimeoutMs / 1000} s (${firstLine(err)}); this is the last known status, from the finished stages`;
-      return {
-        state: 'RUNNING',
-        status: await rebuildStatus(client, runId, desc),
-        source: 'stages',
-        note,
-        memo,
-      };
+      const status = await rebuildStatus(client, runId, desc, input);
+      return { state: 'RUNNING', status, source: 'stages', note, ...known };
     }
   }
   let failure: string | undefined;
@@ -67,7 +65,13 @@ export async function readRun(
   } catch (err) {
     failure = err instanceof WorkflowFailedError && err.cause ? err.cause.message : firstLine(err);
   }
-  return { state, status: await rebuildStatus(client, runId, desc), source: 'stages', failure, memo };
+  return {
+    state,
+    status: await rebuildStatus(client, runId, desc, input),
+    source: 'stages',
+    failure,
+    ...known,
+  };
 }
 
 const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!;
@@ -85,8 +89,12 @@ interface StageResult {
  * The status a run would report, rebuilt without a worker: its config from the current execution's
  * input, and one record per finished stage workflow (their IDs derive from the run ID).
  */
-async function rebuildStatus(client: Client, runId: string, run: RunExecution): Promise<RunStatus> {
-  const input = await firstInput(client, run);
+async function rebuildStatus(
+  client: Client,
+  runId: string,
+  run: RunExecution,
+  input: TrainingLoopInput | undefined,
+): Promise<RunStatus> {
   const config = input?.config as { model?: string; rounds?: number } | undefined;
   const stages: StageRecord[] = [];
   const funnel: Record<string, Record<string, number>> = {};
