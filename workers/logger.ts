@@ -14,10 +14,20 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-export function installRuntimeLogger(logger: pino.Logger): void {
+/**
+ * Installs the process's Temporal runtime: its logs through the logger and, given an address, a
+ * Prometheus endpoint (/metrics) with Temporal's worker metrics and drillmaster's own
+ * (activities/metrics.ts). Once per process, before the first worker starts.
+ */
+export function installRuntimeLogger(logger: pino.Logger, metricsAddress?: string): void {
   Runtime.install({
-    // Core (Rust) logs go through the same logger instead of straight to stderr.
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      // Core (Rust) logs go through the same logger instead of straight to stderr.
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(metricsAddress
+        ? { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } }
+        : {}),
+    },
     logger: new DefaultLogger('INFO', (entry) => {
       const meta: LogMetadata = entry.meta ?? {};
       logger[LEVELS[entry.level]](meta, entry.message);

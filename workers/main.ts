@@ -11,10 +11,19 @@ export async function workerMain(argv: string[] = process.argv): Promise<void> {
     .parse(argv);
   const settings = loadSettings();
   const logger = createLogger(settings.logLevel);
-  installRuntimeLogger(logger);
+  installRuntimeLogger(logger, settings.metricsAddress);
   const queues = parseQueues(program.opts<{ queues: string }>().queues);
   const workers = await startWorkers({ settings, queues, logger });
-  logger.info({ address: settings.temporalAddress, queues }, 'drillmaster worker running');
+  logger.info(
+    {
+      address: settings.temporalAddress,
+      queues,
+      metrics: settings.metricsAddress
+        ? `http://${settings.metricsAddress}/metrics`
+        : 'off (DRILL_METRICS_ADDRESS)',
+    },
+    'drillmaster worker running',
+  );
   await workers.done;
 }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import { createActivities } from '../activities/index.js';
 import { taskQueues, type TaskQueueName } from '../contract/queues.js';
+import { FailureMetrics } from './failure-metrics.js';
 import type { Settings } from './settings.js';
 
 const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -61,6 +62,7 @@ export async function startWorkers(opts: {
           // Heartbeats reach the server at most this often (default: 0.8 × heartbeat timeout, here
           // 48 s); `drill watch` and the UI read progress from them, so a few seconds keeps it live.
           maxHeartbeatThrottleInterval: '3 seconds',
+          interceptors: { activity: [() => ({ inbound: new FailureMetrics() })] },
         }),
       );
       opts.logger.info({ taskQueue, workflows: hostsWorkflows }, 'worker ready');

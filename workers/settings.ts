@@ -11,6 +11,8 @@ const Settings = z.object({
   queuePrefix: z.string().default(''),
   /** A prebuilt workflow bundle (production); absent → bundle from source at start. */
   workflowBundle: z.string().optional(),
+  /** host:port for the Prometheus endpoint (/metrics); absent → no endpoint. */
+  metricsAddress: z.string().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -22,6 +24,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: env.DRILL_LOG_LEVEL || undefined,
     queuePrefix: env.DRILL_QUEUE_PREFIX || undefined,
     workflowBundle: env.DRILL_WORKFLOW_BUNDLE || undefined,
+    metricsAddress: env.DRILL_METRICS_ADDRESS || undefined,
   });
   if (!parsed.success)
     throw new Error(`bad worker settings from the environment:\n${z.prettifyError(parsed.error)}`);

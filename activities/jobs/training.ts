@@ -10,6 +10,7 @@ import { FAILURE_TYPES } from '../../contract/failures.js';
 import { cachedStep } from '../cache.js';
 import { folderUri, keyIn } from '../storage/folder-uri.js';
 import type { ArtifactStore } from '../storage/store.js';
+import { recordGpuHours } from '../metrics.js';
 import { storeFor } from '../stores.js';
 import { gpuHours, JobRefused, type JobBackend, type JobHandle } from './backend.js';
 import { jobFailure } from './failure.js';
@@ -182,6 +183,7 @@ export function createTrainingActivities() {
           };
         },
       );
+      if (!result.cached) recordGpuHours(result.output.metrics.gpuHours, result.output.metrics.simulated);
       return { ...result.output, cached: result.cached };
     },
   };

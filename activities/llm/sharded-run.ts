@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type pino from 'pino';
 import type { ArtifactRef, RecordSchemaName } from '../../schemas/artifact.js';
 import { addUsage, emptyUsage, type LlmUsage } from '../../core/usage.js';
+import { llmMetrics } from '../metrics.js';
 import { ArtifactFormatError, ArtifactIntegrityError, type ArtifactStore } from '../storage/store.js';
 import type { BatchContext } from './context.js';
 import { inputError } from './errors.js';
@@ -88,6 +89,7 @@ export async function runSharded<T, R>(
   };
   advance();
   let active = 0;
+  const metrics = llmMetrics();
   // Items already in written parts count as done; the rate covers this attempt's items only.
   const startedAt = Date.now();
   const doneBefore = Math.min(written.size * shardSize, job.source.count);
@@ -125,6 +127,7 @@ export async function runSharded<T, R>(
       const part = await store.writeJsonl(partKey(prefix, shard, nonce), results, job.schema);
       const marker: ShardMarker = { part, usage: job.usageOf(results) };
       await store.putText(markerKey(prefix, shard), JSON.stringify(marker), { ifAbsent: true });
+      metrics.shard(marker.usage);
       written.add(shard);
       advance();
       beat();
@@ -161,9 +164,12 @@ export async function runSharded<T, R>(
       state.pending += 1;
       if (slot === shardSize - 1) state.sealed = true;
       active += 1;
+      metrics.inFlight(1);
       const done = (): void => {
         active -= 1;
         finished += 1;
+        metrics.inFlight(-1);
+        metrics.itemDone();
         state.pending -= 1;
         settle(shard, state);
         notify();
