@@ -172,8 +172,13 @@ void describe('operator experience', () => {
       await page.goto(workflowUiUrl(h.settings, runId));
       await page.getByText('Workflow Type').first().waitFor();
       await page.getByRole('tab', { name: /Relationships/ }).click();
-      const stageLinks = page.getByText(`${runId}/r0/`, { exact: false });
-      await stageLinks.first().waitFor();
+      // The list of child workflows renders progressively: wait until every stage is in it.
+      const ids = finished.stages.map((s) => `${runId}/r0/${s.stage}`);
+      await page
+        .waitForFunction((want) => want.every((id) => document.body.innerText.includes(id)), ids, {
+          timeout: 60_000,
+        })
+        .catch(() => {}); // the assertions below name what is missing
       const ui = await page.innerText('body');
       for (const s of finished.stages)
         assert.ok(ui.includes(`${runId}/r0/${s.stage}`), `UI shows ${s.stage}`);
