@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { emptyUsage } from '../../core/usage.js';
 import { LineSet } from '../../activities/llm/line-set.js';
 import {
   indexKey,
@@ -45,16 +46,7 @@ test('lines are kept as [start, end) runs', () => {
     PartIndex.safeParse({
       part: { uri: 'file:///x', sha256: 'a'.repeat(64), count: 1, schema: 'LlmResult' },
       lines,
-      usage: {
-        requests: 1,
-        ok: 1,
-        invalid: 0,
-        failed: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        costUsd: 0,
-        retries: 0,
-      },
+      usage: { ...emptyUsage(), requests: 1, ok: 1 },
     }).success;
   assert.equal(index([4, 5]), true);
   assert.equal(index([4, 4]), false, 'an empty run');
