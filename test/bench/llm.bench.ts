@@ -109,6 +109,31 @@ async function startBench(dir: string, profile: string, requests: number) {
 }
 type Bench = Awaited<ReturnType<typeof startBench>>;
 
+interface RunFigures {
+  rps: number;
+  peakRssMB: number;
+  cpuUsPerRequest: number;
+}
+
+/**
+ * One client run against a reset server. On a loaded machine a run can die of a dropped
+ * connection (the bare client has no retries): it is run once more, and the rerun is logged.
+ */
+async function measured(bench: Bench, opts: Record<string, string | number>): Promise<RunFigures> {
+  for (let attempt = 1; ; attempt++) {
+    await bench.reset();
+    const { last } = await bench.client(opts);
+    try {
+      return JSON.parse(last) as RunFigures;
+    } catch (err) {
+      if (attempt > 1) throw err;
+      console.error(
+        `llm bench: the ${String(opts.mode)} run at c${opts.concurrency} failed; running it again`,
+      );
+    }
+  }
+}
+
 /** Alternating bare/activity pairs at each concurrency; medians and every pair's ratio. */
 async function throughput(bench: Bench, profile: string, requests: number): Promise<Record<string, unknown>> {
   const ref = await bench.prepare(requests);
@@ -122,15 +147,13 @@ async function throughput(bench: Bench, profile: string, requests: number): Prom
     for (let k = 0; k < Number(values.repeats); k++) {
       const pair: Record<string, number> = {};
       for (const mode of k % 2 === 0 ? modes : [...modes].reverse()) {
-        await bench.reset();
-        const { last } = await bench.client({
+        const out = await measured(bench, {
           mode,
           concurrency,
           requests,
           ref,
           'out-key': `bench/${profile}-c${concurrency}-${k}`,
         });
-        const out = JSON.parse(last) as { rps: number; peakRssMB: number; cpuUsPerRequest: number };
         pair[`${mode}Rps`] = out.rps;
         pair[`${mode}CpuUsPerRequest`] = out.cpuUsPerRequest;
         pair[`${mode}PeakRssMB`] = out.peakRssMB;
