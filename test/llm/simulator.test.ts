@@ -30,7 +30,7 @@ test('under 429s, 500s, hangs and garbage every request is accounted for, each c
     stage: 'test/faults',
     role: 'labeller',
     endpointName: 'sim',
-    endpoint: endpoint([fx.sim.url], { model: 'sim-labeller', timeoutMs: 1_500, maxConcurrency: 32 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-labeller', timeoutMs: 5_000, maxConcurrency: 32 }),
     requests,
     outKey: 'faults/out',
     parser: 'solve',
