@@ -42,8 +42,8 @@ export function llmMetrics() {
       inFlightByType.set(type, n);
       inFlight.set(n);
     },
-    /** One written shard's accounting. */
-    shard(u: LlmUsage) {
+    /** One written part's accounting. */
+    part(u: LlmUsage) {
       requests.add(u.ok, { outcome: 'ok' });
       requests.add(u.invalid, { outcome: 'invalid' });
       requests.add(u.failed, { outcome: 'failed' });

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import cliProgress from 'cli-progress';
-import { Progress } from '../activities/llm/shard-layout.js';
+import { Progress } from '../activities/llm/part-layout.js';
 import type { StageRecord } from '../contract/records.js';
 import { stageWorkflowId, type RunStatus } from '../workflows/contract.js';
 import { stageLine } from './report.js';
@@ -16,6 +16,8 @@ export interface ActivityProgress {
   total?: number;
   rate?: number;
   inFlight?: number;
+  /** Age of the oldest call in flight: a straggler shows here. */
+  oldestInFlightMs?: number;
   /** A training job's name and state (its heartbeat carries no item counts). */
   job?: { name: string; state: string };
 }
@@ -56,7 +58,10 @@ export function progressText(p: ActivityProgress): string {
     parts.push(`${p.rate.toFixed(1)}/s`);
     if (p.rate > 0) parts.push(`ETA ${clock((p.total - p.done) / p.rate)}`);
   }
-  if (p.inFlight !== undefined) parts.push(`${p.inFlight} calls in flight`);
+  if (p.inFlight !== undefined) {
+    const oldest = p.inFlight > 0 && p.oldestInFlightMs ? `, oldest ${clock(p.oldestInFlightMs / 1000)}` : '';
+    parts.push(`${p.inFlight} calls in flight${oldest}`);
+  }
   return parts.join(' · ');
 }
 

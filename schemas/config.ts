@@ -25,7 +25,21 @@ export const Endpoint = z
     maxConcurrency: z.number().int().positive().default(64),
     requestsPerMinute: z.number().positive().optional(),
     tokensPerMinute: z.number().positive().optional(),
-    timeoutMs: z.number().int().positive().default(120_000).describe('per-request timeout'),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(120_000)
+      .describe(
+        "per-request timeout before the completion's own time (queueing, prompt, first token); a call past its timeout is cut and retried (ours)",
+      ),
+    timeoutMsPerToken: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe(
+        'added to timeoutMs per completion token a request may produce (max_tokens × n): 50 ms is a decode of 20 tokens/s per sequence, slower than a loaded vLLM server (ours)',
+      ),
     maxRetries: z.number().int().nonnegative().default(8),
     pricePerMillionInputTokens: z.number().nonnegative().default(0),
     pricePerMillionOutputTokens: z.number().nonnegative().default(0),

@@ -22,7 +22,7 @@ export const llm = () =>
   proxyActivities<LlmActivities>({
     taskQueue: queues().llm,
     startToCloseTimeout: '24 hours',
-    // Batches heartbeat their shard and offset; a dead worker is noticed within this.
+    // Batches heartbeat their progress every few seconds; a dead worker is noticed within this.
     heartbeatTimeout: '60 seconds',
     retry: {
       initialInterval: '5s',

@@ -20,7 +20,7 @@ import type { LlmBatchInput, LlmBatchOutput } from './types.js';
 
 const ENDPOINT = '/v1/chat/completions';
 
-/** Heartbeat details of this mode (alongside the sharded runner's progress). */
+/** Heartbeat details of this mode (alongside the durable runner's progress). */
 const BatchApiProgress = z.object({ batchId: z.string().min(1) });
 
 /** One line of an output or error file; only what the mapping reads. */

@@ -6,8 +6,8 @@ import type { BatchContext } from './context.js';
 import type { CallOutcome, EndpointPool } from './endpoint-pool.js';
 import { requestLineError } from './errors.js';
 import { LlmRequest } from './records.js';
-import { runTag, shardSizeFor } from './shard-layout.js';
-import { runSharded } from './sharded-run.js';
+import { runDurable } from './durable-run.js';
+import { partSizeFor, runTag } from './part-layout.js';
 import type { LlmBatchInput, LlmBatchOutput } from './types.js';
 import { priced, usageOf } from './usage.js';
 
@@ -16,8 +16,10 @@ export interface BatchEnv {
   pool: EndpointPool;
   ctx: BatchContext;
   validator?: AnswerValidator;
-  /** Overrides shardSizeFor (tests use small shards). */
-  shardSize?: number;
+  /** Overrides partSizeFor (tests use small parts). */
+  partSize?: number;
+  /** A part is written once its oldest result has waited this long. */
+  partMaxAgeMs: number;
   heartbeatMs: number;
   /** How often a Batch API batch is polled. */
   batchPollMs: number;
@@ -44,21 +46,23 @@ export async function runLlmBatch(
 ): Promise<LlmBatchOutput> {
   const where = { role: input.role, endpointName: input.endpointName };
   const model = input.model ?? input.endpoint.model;
-  const shardSize = env.shardSize ?? shardSizeFor(input.requests.count);
-  const settings = { pool: env.pool, where, model, validator: env.validator };
-  const shaping = [input.requests.sha256, model, input.parser ?? null, shardSize];
-  const { result, usage } = await runSharded({
+  const calls = { timedOut: 0 };
+  const settings = { pool: env.pool, where, model, validator: env.validator, calls };
+  const shaping = [input.requests.sha256, model, input.parser ?? null];
+  const { result, usage } = await runDurable({
     store: env.store,
     source: input.requests,
     outKey: input.outKey,
     tag: runTag(answered ? ['batch-api', answered.batchId, ...shaping] : ['chat', ...shaping]),
-    resultKey: `${input.outKey}/results.jsonl`,
+    resultName: `${input.outKey}/results`,
     schema: 'LlmResult',
-    shardSize,
+    partSize: env.partSize ?? partSizeFor(input.requests.count),
+    partMaxAgeMs: env.partMaxAgeMs,
     concurrency: env.pool.concurrency,
     parse: (raw, line) => parseRequestLine(input, raw, line),
     run: (req, signal) => answerRequest(req, settings, signal, answered?.take(req.custom_id)),
     usageOf,
+    timedOut: () => calls.timedOut,
     ctx: env.ctx,
     // A retried attempt finds the batch again by its id.
     details: answered && { batchId: answered.batchId },

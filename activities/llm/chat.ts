@@ -15,6 +15,8 @@ export interface ChatSettings {
   where: EndpointWhere;
   model: string;
   validator?: AnswerValidator;
+  /** Counts the batch's calls cut at their timeout. */
+  calls?: { timedOut: number };
 }
 
 export type Completion = OpenAI.Chat.Completions.ChatCompletion;
@@ -57,6 +59,10 @@ export async function answerRequest(
         signal,
         estimatedTokens: estimateTokens(body),
         tokensOf: totalTokens,
+        completionTokens: completionBudget(body),
+        onTimeout: () => {
+          if (s.calls) s.calls.timedOut += 1;
+        },
       },
     );
     return counted(outcome);
@@ -127,5 +133,10 @@ function repairBody(body: Body, answer: string, hint: string): Body {
 export function estimateTokens(body: Body): number {
   let chars = 0;
   for (const m of body.messages) chars += m.content.length;
-  return Math.ceil(chars / 4) + (body.max_tokens ?? 0) * (body.n ?? 1);
+  return Math.ceil(chars / 4) + completionBudget(body);
+}
+
+/** The most completion tokens a request may produce (0 when it sets no max_tokens). */
+function completionBudget(body: Body): number {
+  return (body.max_tokens ?? 0) * (body.n ?? 1);
 }

@@ -3,8 +3,8 @@ import type OpenAI from 'openai';
 import type { CallOutcome, EndpointPool } from './endpoint-pool.js';
 import { endpointError, requestLineError, type EndpointWhere } from './errors.js';
 import { EmbedInput, type EmbeddingRecord } from './records.js';
-import { runTag, shardSizeFor } from './shard-layout.js';
-import { runSharded } from './sharded-run.js';
+import { runDurable } from './durable-run.js';
+import { partSizeFor, runTag } from './part-layout.js';
 import type { BatchEnv } from './batch.js';
 import type { EmbedBatchInput, EmbedBatchOutput } from './types.js';
 import { addUsage, emptyUsage } from '../../core/usage.js';
@@ -20,7 +20,7 @@ interface Waiting {
 
 /**
  * Gathers single texts into embeddings.create calls of up to batchSize inputs: a call leaves
- * when it is full or at the end of the current turn of the event loop, so the sharded runner
+ * when it is full or at the end of the current turn of the event loop, so the durable runner
  * can treat each text as one item.
  */
 class EmbedBatcher {
@@ -88,21 +88,21 @@ export async function runEmbedBatch(input: EmbedBatchInput, env: BatchEnv): Prom
   const where = { role: input.role, endpointName: input.endpointName };
   const model = input.model ?? input.endpoint.model;
   const batchSize = input.batchSize ?? DEFAULT_BATCH;
-  const shardSize = env.shardSize ?? shardSizeFor(input.inputs.count);
   // Vector lines carry no usage, so tokens and retries count this attempt's calls only.
   const usage = emptyUsage();
   const batcher = new EmbedBatcher(env.pool, where, model, batchSize, (outcome) => {
     usage.retries += outcome.attempts - 1;
     if (outcome.ok) usage.promptTokens += outcome.value.usage?.prompt_tokens ?? 0;
   });
-  const { result, usage: answered } = await runSharded({
+  const { result, usage: answered } = await runDurable({
     store: env.store,
     source: input.inputs,
     outKey: input.outKey,
-    tag: runTag(['embed', input.inputs.sha256, model, shardSize]),
-    resultKey: `${input.outKey}/vectors.jsonl`,
+    tag: runTag(['embed', input.inputs.sha256, model]),
+    resultName: `${input.outKey}/vectors`,
     schema: 'Embedding',
-    shardSize,
+    partSize: env.partSize ?? partSizeFor(input.inputs.count),
+    partMaxAgeMs: env.partMaxAgeMs,
     concurrency: env.pool.concurrency * batchSize,
     parse: (raw, line) => {
       const item = EmbedInput.safeParse(raw);

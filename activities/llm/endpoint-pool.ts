@@ -26,6 +26,10 @@ export interface CallContext<T> {
   /** Tokens charged against tokensPerMinute before the call; corrected by tokensOf afterwards. */
   estimatedTokens: number;
   tokensOf(value: T): number;
+  /** Completion tokens the call may produce: its timeout grows with them (timeoutFor). */
+  completionTokens?: number;
+  /** Told each time an attempt is cut at its timeout (it is then retried like any transient failure). */
+  onTimeout?: () => void;
 }
 
 export type CallOutcome<T> =
@@ -67,6 +71,11 @@ export class EndpointPool {
     return this.endpoint.maxConcurrency;
   }
 
+  /** A call's timeout: the endpoint's base plus time to decode the completion it may produce. */
+  timeoutFor(completionTokens: number): number {
+    return Math.ceil(this.endpoint.timeoutMs + completionTokens * this.endpoint.timeoutMsPerToken);
+  }
+
   async call<T>(op: Operation<T>, c: CallContext<T>): Promise<CallOutcome<T>> {
     // Not c.signal itself: see linked-signals.ts.
     const lease = this.signals.acquire(c.signal);
@@ -82,7 +91,11 @@ export class EndpointPool {
     c: CallContext<T>,
     signal: AbortSignal,
   ): Promise<CallOutcome<T>> {
-    const options: OpenAI.RequestOptions = { signal, headers: { [CUSTOM_ID_HEADER]: c.tag } };
+    const options: OpenAI.RequestOptions = {
+      signal,
+      headers: { [CUSTOM_ID_HEADER]: c.tag },
+      timeout: this.timeoutFor(c.completionTokens ?? 0),
+    };
     for (let attempts = 1; ; attempts++) {
       if (this.requestBucket) await admit(this.requestBucket, 1, signal);
       if (this.tokenBucket) await admit(this.tokenBucket, c.estimatedTokens, signal);
@@ -100,6 +113,7 @@ export class EndpointPool {
         this.slots.release();
       }
       const failure = classify(err);
+      if (failure?.kind === 'transient' && failure.timedOut) c.onTimeout?.();
       this.replicas.failed(replica, failure?.kind === 'transient' ? failure.replica : 'healthy', Date.now());
       const baseURL = this.endpoint.baseURLs[replica];
       if (failure === undefined) throw err;

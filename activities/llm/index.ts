@@ -11,8 +11,13 @@ import { createPools } from './pools.js';
 import type { EmbedBatchInput, EmbedBatchOutput, LlmBatchInput, LlmBatchOutput } from './types.js';
 
 export interface LlmTuning {
-  /** Fixed shard size; by default it follows the batch size (shard-layout.ts). */
-  shardSize?: number;
+  /** Fixed part size; by default it follows the batch size (part-layout.ts). */
+  partSize?: number;
+  /**
+   * A part is written once its oldest result has waited this long, even if not full: with slow
+   * generations a part may take minutes to fill, and a crash loses what is not written.
+   */
+  partMaxAgeMs: number;
   /** First retry waits about this long (doubling, with jitter) unless the server says retry-after. */
   backoffBaseMs: number;
   backoffCapMs: number;
@@ -26,6 +31,7 @@ export const DEFAULT_TUNING: LlmTuning = {
   backoffBaseMs: 500,
   backoffCapMs: 30_000,
   heartbeatMs: 2_000,
+  partMaxAgeMs: 10_000,
   batchPollMs: 30_000,
 };
 
@@ -54,7 +60,8 @@ export function createLlmActivities(deps: LlmDeps) {
     store: deps.store,
     pool: poolFor({ role: input.role, endpointName: input.endpointName }, input.endpoint),
     ctx: (deps.context ?? currentBatchContext)(),
-    shardSize: tuning.shardSize,
+    partSize: tuning.partSize,
+    partMaxAgeMs: tuning.partMaxAgeMs,
     heartbeatMs: tuning.heartbeatMs,
     batchPollMs: tuning.batchPollMs,
     logger: deps.logger,

@@ -14,9 +14,11 @@ type HeadersLike = RequestInit['headers'];
  * built-in fetch. The request API does not follow redirects: a redirected POST means a
  * misconfigured base URL, which retry.ts reports as such.
  * The dispatcher keeps undici's default keep-alive (4 s): under common server idle timeouts
- * (uvicorn's 5 s), so an idle connection is not reused just as the server closes it.
+ * (uvicorn's 5 s), so an idle connection is not reused just as the server closes it. Its own
+ * header and body timeouts (300 s) are off: a long generation may take longer, and each call
+ * has its own timeout sized for its completion (EndpointPool.timeoutFor), which cuts it.
  */
-export function leanFetch(dispatcher: Dispatcher = new Agent()): Fetch {
+export function leanFetch(dispatcher: Dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 })): Fetch {
   return async (input, init) => {
     const body = init?.body;
     const method = init?.method ?? 'GET';

@@ -9,7 +9,14 @@ export type CallFailure =
   | { kind: 'model'; message: string }
   | { kind: 'request'; message: string }
   | { kind: 'redirect' }
-  | { kind: 'transient'; message: string; retryAfterMs?: number; replica: 'healthy' | 'suspect' | 'down' }
+  | {
+      kind: 'transient';
+      message: string;
+      retryAfterMs?: number;
+      replica: 'healthy' | 'suspect' | 'down';
+      /** Cut at the call's timeout: a hung connection or a generation slower than its budget. */
+      timedOut?: true;
+    }
   | { kind: 'aborted' };
 
 interface HeaderLookup {
@@ -20,7 +27,7 @@ interface HeaderLookup {
 export function classify(err: unknown, now = Date.now()): CallFailure | undefined {
   if (err instanceof APIUserAbortError) return { kind: 'aborted' };
   if (err instanceof APIConnectionTimeoutError)
-    return { kind: 'transient', message: 'timed out', replica: 'suspect' };
+    return { kind: 'transient', message: 'timed out', replica: 'suspect', timedOut: true };
   if (err instanceof APIConnectionError) {
     const cause = err.cause instanceof Error ? `: ${causeText(err.cause)}` : '';
     return { kind: 'transient', message: `connection failed${cause}`, replica: 'down' };

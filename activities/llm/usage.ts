@@ -13,7 +13,7 @@ export function tallyResult(u: LlmUsage, r: LlmResult): void {
   u.retries += Math.max(0, r.attempts - 1);
 }
 
-/** The tally of a shard's result lines. */
+/** The tally of a part's result lines. */
 export function usageOf(results: LlmResult[]): LlmUsage {
   const u = emptyUsage();
   for (const r of results) tallyResult(u, r);

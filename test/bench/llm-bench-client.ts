@@ -100,6 +100,7 @@ async function activity(): Promise<{ retries: number; ok: number }> {
       model: MODEL,
       maxConcurrency: concurrency,
       timeoutMs: 120_000,
+      timeoutMsPerToken: 50,
       maxRetries: 8,
       pricePerMillionInputTokens: 0,
       pricePerMillionOutputTokens: 0,

@@ -6,7 +6,7 @@ import { chatRequests, endpoint, FAST, readAll, simulatorFixture } from './helpe
 
 const fx = simulatorFixture({ seed: 3 });
 
-const tuning = { ...FAST, batchPollMs: 5, shardSize: 4 };
+const tuning = { ...FAST, batchPollMs: 5, partSize: 4 };
 const call = (requests: Awaited<ReturnType<ArtifactStore['writeJsonl']>>, outKey: string) => ({
   stage: 'test/batch-api',
   role: 'generator',
@@ -40,7 +40,7 @@ test('batch-api mode: one batch, answers in request order, the same as one call 
   );
   assert.equal(viaBatch.usage.ok, 10);
   assert.equal(viaBatch.usage.promptTokens, viaCalls.usage.promptTokens);
-  // Every heartbeat, the sharded runner's included, names the batch.
+  // Every heartbeat, the durable runner's included, names the batch.
   assert.ok(heartbeats.length > 0);
   for (const h of heartbeats) assert.match((h as { batchId: string }).batchId, /^batch-sim-/);
 });

@@ -20,6 +20,8 @@ export function endpoint(baseURLs: string[], over: Partial<Endpoint> = {}): Endp
     model: 'sim-model',
     maxConcurrency: 16,
     timeoutMs: 2_000,
+    // Tests size timeouts by timeoutMs alone unless they test the per-token part.
+    timeoutMsPerToken: 0,
     maxRetries: 8,
     pricePerMillionInputTokens: 0,
     pricePerMillionOutputTokens: 0,

@@ -3,16 +3,17 @@ import { test } from 'node:test';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLlmActivities, type LlmBatchOutput } from '../../activities/llm/index.js';
+import { linesOf, PartIndex } from '../../activities/llm/part-layout.js';
 import { chatRequests, endpoint, FAST, readAll, simulatorFixture } from './helpers.js';
 
 const fx = simulatorFixture({ seed: 3, latencyMs: 5, faults: { rate429: 0.05, retryAfterSeconds: 0 } });
 
-const SHARD = 50;
+const PART = 50;
 const N = 600;
 
 test('cancelled mid-batch and retried from the heartbeat, no written request is sent again', async () => {
   const requests = await fx.store.writeJsonl('resume/req.jsonl', chatRequests(N), 'LlmRequest');
-  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: PART } });
   const input = {
     stage: 'test/resume',
     role: 'student',
@@ -22,22 +23,18 @@ test('cancelled mid-batch and retried from the heartbeat, no written request is 
     outKey: 'resume/out',
   };
 
-  // First attempt: cancelled (as a worker losing the activity would be) once 4 shards are durable.
+  // First attempt: cancelled (as a worker losing the activity would be) once 4 parts are durable.
   const first = new MockActivityEnvironment();
-  let last: { shard: number; offset: number } | undefined;
-  first.on('heartbeat', (details: { shard: number; offset: number }) => {
+  let last: { done: number; total: number } | undefined;
+  first.on('heartbeat', (details: { done: number; total: number }) => {
     last = details;
-    if (details.shard >= 4) first.cancel();
+    if (details.done >= 4 * PART) first.cancel();
   });
   await assert.rejects(first.run(acts.llmBatch, input), CancelledFailure);
-  assert.ok(last && last.shard >= 4 && last.offset === last.shard * SHARD, JSON.stringify(last));
+  assert.ok(last && last.done >= 4 * PART && last.done < N && last.total === N, JSON.stringify(last));
   const sentBefore = fx.sim.received();
-  const parts = (await fx.store.list('resume/out/parts/')).filter((k) => k.endsWith('.ref.json'));
-  const writtenShards = parts.map((k) => Number(/(\d+)\.ref\.json$/.exec(k)![1]));
-  assert.ok(
-    writtenShards.length >= 4 && writtenShards.length < N / SHARD,
-    `${writtenShards.length} shards written`,
-  );
+  const written = await writtenLines('resume/out/parts/');
+  assert.ok(written.size >= 4 * PART && written.size < N, `${written.size} lines written`);
 
   // Second attempt: Temporal hands it the last heartbeat.
   const second = new MockActivityEnvironment({ heartbeatDetails: last });
@@ -51,23 +48,31 @@ test('cancelled mid-batch and retried from the heartbeat, no written request is 
   assert.ok(results.every((r) => r.ok));
   assert.equal(out.usage.requests, N);
   const sentAfter = fx.sim.received();
-  for (const shard of writtenShards) {
-    for (let i = shard * SHARD; i < (shard + 1) * SHARD; i++) {
-      assert.equal(
-        sentAfter.get(`q${i}`),
-        sentBefore.get(`q${i}`),
-        `q${i} of written shard ${shard} was sent again`,
-      );
-    }
+  for (const line of written) {
+    assert.equal(
+      sentAfter.get(`q${line}`),
+      sentBefore.get(`q${line}`),
+      `q${line} was written but sent again`,
+    );
   }
-  // Only what was in flight or in an unwritten shard went out twice.
+  // Only what was in flight or not yet written went out twice.
   const resent = [...sentBefore.keys()].filter((id) => sentAfter.get(id)! > sentBefore.get(id)!);
-  assert.ok(resent.length <= 2 * SHARD + 2 * 8, `${resent.length} re-sent`);
+  assert.ok(resent.length <= 2 * PART + 2 * 8, `${resent.length} re-sent`);
 });
+
+/** The input lines the index files under prefix list. */
+async function writtenLines(prefix: string): Promise<Set<number>> {
+  const lines = new Set<number>();
+  for (const key of (await fx.store.list(prefix)).filter((k) => k.endsWith('.index.json'))) {
+    const index = PartIndex.parse(JSON.parse((await fx.store.getText(key))!));
+    for (const line of linesOf(index.lines)) lines.add(line);
+  }
+  return lines;
+}
 
 test('a finished batch run again sends nothing and returns the same artifact', async () => {
   const requests = await fx.store.writeJsonl('again/req.jsonl', chatRequests(120), 'LlmRequest');
-  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: PART } });
   const input = {
     stage: 'test/again',
     role: 'student',
@@ -84,7 +89,7 @@ test('a finished batch run again sends nothing and returns the same artifact', a
 });
 
 test('the same outKey with other requests does not reuse the old parts', async () => {
-  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: PART } });
   const input = {
     stage: 'test/reuse',
     role: 'student',
@@ -108,9 +113,9 @@ test('the same outKey with other requests does not reuse the old parts', async (
   assert.equal(out.usage.requests, 60);
 });
 
-test('two attempts running at once (a timed-out one still alive) agree on every part', async () => {
+test('two attempts running at once (a timed-out one still alive) each finish whole, and a third joins their parts', async () => {
   const requests = await fx.store.writeJsonl('zombie/req.jsonl', chatRequests(300), 'LlmRequest');
-  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: SHARD } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: PART } });
   const input = {
     stage: 'test/zombie',
     role: 'student',
@@ -120,14 +125,16 @@ test('two attempts running at once (a timed-out one still alive) agree on every 
     outKey: 'zombie/out',
   };
   const [a, b] = await Promise.all([acts.llmBatch(input), acts.llmBatch(input)]);
-  // Each final artifact reads back hash-verified, whole and in order.
-  for (const out of [a, b]) {
+  const calls = fx.sim.totalRequests();
+  const c = await acts.llmBatch(input);
+  assert.equal(fx.sim.totalRequests(), calls, 'the third attempt found every line done');
+  // Each final artifact reads back hash-verified, whole and in order, each line once.
+  for (const out of [a, b, c]) {
     const ids = (await readAll(fx.store, out.results)).map((r) => r.custom_id);
     assert.deepEqual(
       ids,
       Array.from({ length: 300 }, (_, i) => `q${i}`),
     );
+    assert.equal(out.usage.requests, 300);
   }
-  const markers = (await fx.store.list('zombie/out/parts/')).filter((k) => k.endsWith('.ref.json'));
-  assert.equal(markers.length, 300 / SHARD);
 });

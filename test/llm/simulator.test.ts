@@ -25,12 +25,12 @@ test('under 429s, 500s, hangs and garbage every request is accounted for, each c
   fx.sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0.03, rateGarbage: 0.15, retryAfterSeconds: 0 });
   const n = 400;
   const requests = await fx.store.writeJsonl('faults/req.jsonl', solveRequests(n, 2), 'LlmRequest');
-  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: 50 } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: 50 } });
   const out = await acts.llmBatch({
     stage: 'test/faults',
     role: 'labeller',
     endpointName: 'sim',
-    endpoint: endpoint([fx.sim.url], { model: 'sim-labeller', timeoutMs: 400, maxConcurrency: 32 }),
+    endpoint: endpoint([fx.sim.url], { model: 'sim-labeller', timeoutMs: 5_000, maxConcurrency: 32 }),
     requests,
     outKey: 'faults/out',
     parser: 'solve',
@@ -91,7 +91,7 @@ test('embeddings are batched and come back in input order', async () => {
   fx.sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0, rateGarbage: 0 });
   const inputs = Array.from({ length: 250 }, (_, i) => ({ id: `e${i}`, text: `problem number ${i}` }));
   const ref = await fx.store.writeJsonl('embed/in.jsonl', inputs, 'Embedding');
-  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, shardSize: 100 } });
+  const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: 100 } });
   const before = fx.sim.totalRequests();
   const out = await acts.embedBatch({
     stage: 'test/embed',
