@@ -20,6 +20,8 @@ export interface DemoSetup {
   rounds?: number;
   store?: RunConfigInput['store'];
   pollSeconds?: number;
+  /** Where training jobs run: local processes, or the cluster's default Slurm partition. */
+  backend?: 'local' | 'slurm';
 }
 
 export async function writeDemoData(setup: DemoSetup): Promise<{ train: string; benchmark: string }> {
@@ -73,7 +75,7 @@ export async function demoConfig(setup: DemoSetup): Promise<RunConfigInput> {
     },
     store: setup.store ?? { kind: 'file', root: join(resolve(setup.dir), 'store') },
     jobs: {
-      backend: { kind: 'local', workdir: join(resolve(setup.dir), 'jobs') },
+      backend: { kind: setup.backend ?? 'local', workdir: join(resolve(setup.dir), 'jobs') },
       pollSeconds: setup.pollSeconds ?? 1,
     },
     stages: {

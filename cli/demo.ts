@@ -54,6 +54,7 @@ export async function runDemo(opts: {
   dir: string;
   s3: boolean;
   rounds: number;
+  backend: 'local' | 'slurm';
 }): Promise<void> {
   const dir = resolve(opts.dir);
   const simHome = join(dir, 'sim');
@@ -83,6 +84,7 @@ export async function runDemo(opts: {
         runId,
         simulatorUrl: sim.url,
         rounds: opts.rounds,
+        backend: opts.backend,
         ...(store ? { store } : {}),
       }),
     );

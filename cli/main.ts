@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -250,9 +250,20 @@ export function buildProgram(): Command {
     .option('--dir <dir>', 'demo data, store, jobs and simulated checkpoints', '.drill/demo')
     .option('--s3', 'keep artifacts in the S3 server of the dev stack instead of a folder')
     .option('--rounds <n>', 'outer rounds', '2')
-    .action(async (opts: { dir: string; s3?: boolean; rounds: string }) => {
+    .addOption(
+      new Option('--backend <kind>', 'where the training jobs run (slurm: the local Slurm of infra/slurm.sh)')
+        .choices(['local', 'slurm'])
+        .default('local'),
+    )
+    .action(async (opts: { dir: string; s3?: boolean; rounds: string; backend: 'local' | 'slurm' }) => {
       const { runDemo } = await import('./demo.js');
-      await runDemo({ settings: loadSettings(), dir: opts.dir, s3: !!opts.s3, rounds: Number(opts.rounds) });
+      await runDemo({
+        settings: loadSettings(),
+        dir: opts.dir,
+        s3: !!opts.s3,
+        rounds: Number(opts.rounds),
+        backend: opts.backend,
+      });
     });
 
   return program;

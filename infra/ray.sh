@@ -63,7 +63,9 @@ cmd_start() {
   else
     log "starting ray head on 127.0.0.1:$GCS_PORT, dashboard http://127.0.0.1:$DASHBOARD_PORT"
     # Every port pinned so two heads (or other software) do not collide; temp dir ours too.
-    RAY_USAGE_STATS_ENABLED=0 setsid nohup "$VENV/bin/ray" start --head --block \
+    # On a busy machine the dashboard agent can take longer than the raylet's default 15 s wait
+    # for it to start; the raylet would then abort the whole head.
+    RAY_agent_register_timeout_ms=120000 RAY_raylet_start_wait_time_s=180 RAY_USAGE_STATS_ENABLED=0 setsid nohup "$VENV/bin/ray" start --head --block \
       --node-ip-address 127.0.0.1 --port "$GCS_PORT" \
       --dashboard-host 127.0.0.1 --dashboard-port "$DASHBOARD_PORT" \
       --ray-client-server-port $((BASE + 2)) --node-manager-port $((BASE + 3)) \

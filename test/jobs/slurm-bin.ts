@@ -8,10 +8,14 @@ import { execFileSync } from 'node:child_process';
  * sbatch that logs each call's --job-name before running the real one, so tests count actual
  * sbatch invocations (not what the backend says it did).
  */
-export async function countingSlurmBin(): Promise<{
+export interface CountingSlurmBin {
   binDir: string;
   sbatchCalls(name: string): Promise<number>;
-}> {
+  /** --job-name of every sbatch call, in order. */
+  submitted(): Promise<string[]>;
+}
+
+export async function countingSlurmBin(): Promise<CountingSlurmBin> {
   const binDir = await mkdtemp(join(tmpdir(), 'drill-slurm-bin-'));
   await mkdir(binDir, { recursive: true });
   const which = (cmd: string) => execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim();
@@ -22,11 +26,11 @@ export async function countingSlurmBin(): Promise<{
     `#!/bin/sh\nfor a in "$@"; do case "$a" in --job-name=*) echo "\${a#--job-name=}" >>'${log}';; esac; done\nexec '${which('sbatch')}' "$@"\n`,
   );
   await chmod(join(binDir, 'sbatch'), 0o755);
+  const submitted = async (): Promise<string[]> =>
+    (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   return {
     binDir,
-    async sbatchCalls(name) {
-      const text = await readFile(log, 'utf8').catch(() => '');
-      return text.split('\n').filter((l) => l === name).length;
-    },
+    submitted,
+    sbatchCalls: async (name) => (await submitted()).filter((l) => l === name).length,
   };
 }

@@ -1,38 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, it } from 'node:test';
 import { startRun } from '../../cli/run.js';
 import type { RunStatus } from '../../workflows/contract.js';
 import { createHarness, type Harness } from './harness.js';
-
-const DRILL = fileURLToPath(new URL('../../bin/drill.js', import.meta.url));
-
-/** A worker as its own OS process, so the test can SIGKILL it like a crashed machine. */
-function spawnWorker(h: Harness): ChildProcess {
-  return spawn(process.execPath, [DRILL, 'worker'], {
-    env: {
-      ...process.env,
-      DRILL_QUEUE_PREFIX: h.settings.queuePrefix,
-      DRILL_LOG_LEVEL: 'warn',
-      DRILL_SIM_TRAIN_SECONDS: '6',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { killWorker, spawnWorker, until } from './processes.js';
 
 /** Every ledger entry: one per time a step's output was actually produced. */
 async function ledger(root: string): Promise<Map<string, number>> {
@@ -72,8 +47,7 @@ void it('survives a SIGKILLed worker mid-stage without producing any output twic
     );
     return job;
   });
-  workers[0]!.kill('SIGKILL');
-  await new Promise((r) => workers[0]!.once('exit', r));
+  await killWorker(workers[0]!);
 
   workers.push(spawnWorker(h));
   const status = (await handle.result()) as RunStatus;
