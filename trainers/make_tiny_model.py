@@ -73,8 +73,14 @@ def main() -> None:
         bos_token_id=None,
     )
     model = Qwen2ForCausalLM(config)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    gen = model.generation_config
+    gen.eos_token_id = tokenizer.eos_token_id
+    gen.pad_token_id = tokenizer.pad_token_id
+    # Servers read these as the defaults of a request: sample (greedy decoding of random weights
+    # repeats one token), and keep answers short so evaluation on a CPU takes seconds (ours).
+    gen.do_sample = True
+    gen.temperature = 1.0
+    gen.max_new_tokens = 48
     os.makedirs(args.out, exist_ok=True)
     model.save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)

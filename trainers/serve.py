@@ -6,7 +6,8 @@ spec.kind is "serve"; spec.base is the checkpoint to serve. The weights are fetc
 trainer's base (store folder, local folder or hub id), then served by `vllm serve` when a GPU and
 vLLM are present, else by `transformers serve` on the CPU (vLLM from PyPI is CUDA-only). Once
 /v1/models answers, the job writes outputUri/endpoint.json ({"baseURL", "model"}) and stays up;
-SIGTERM (the backend's cancel) stops the server and ends the job.
+SIGTERM (the backend's cancel) stops the server and ends the job. transformers serve answers one
+choice per request, so it sits behind common/fanout.py, which serves the OpenAI `n`.
 """
 
 import json
@@ -21,6 +22,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Literal
 
+from common import fanout
 from common.errors import DrillError
 from common.job import has_gpu, recipe_main
 from common.spec import setting
@@ -46,10 +48,18 @@ def free_port(host: str) -> int:
 def server_command(engine: str, weights: str, name: str, host: str, port: int) -> list:
     if engine == "vllm":
         return ["vllm", "serve", weights, "--served-model-name", name, "--host", host, "--port", str(port)]
-    # transformers serve loads the model a request names; --force-model preloads this one and
-    # answers every request with it, whatever model name the client sends.
+    # transformers serve pins the positional model: preloaded, and requests must name it by the
+    # id /v1/models lists.
     cli = os.path.join(os.path.dirname(sys.executable), "transformers")
-    return [cli, "serve", "--force-model", weights, "--device", "cpu", "--host", host, "--port", str(port)]
+    return [cli, "serve", weights, "--device", "cpu", "--host", host, "--port", str(port)]
+
+
+def max_new_tokens(weights: str) -> int | None:
+    try:
+        with open(os.path.join(weights, "generation_config.json"), encoding="utf8") as f:
+            return json.load(f).get("max_new_tokens")
+    except OSError:
+        return None
 
 
 def wait_ready(proc, url: str, seconds: int) -> dict:
@@ -72,12 +82,17 @@ def serve(spec, recipe: ServeRecipe, store) -> None:
     if engine == "auto":
         engine = "vllm" if has_gpu() and shutil.which("vllm") else "transformers"
     port = recipe.port or free_port(recipe.host)
-    proc = subprocess.Popen(server_command(engine, weights, spec.base["name"], recipe.host, port))
+    # transformers serve ignores `n`: it listens on a private port behind the fan-out front.
+    inner = port if engine == "vllm" else free_port("127.0.0.1")
+    inner_host = recipe.host if engine == "vllm" else "127.0.0.1"
+    proc = subprocess.Popen(server_command(engine, weights, spec.base["name"], inner_host, inner))
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    models = wait_ready(proc, f"http://{inner_host}:{inner}/v1/models", recipe.ready_seconds)
+    if engine != "vllm":
+        fanout.start(recipe.host, port, f"http://127.0.0.1:{inner}", max_new_tokens(weights))
     base_url = f"http://{recipe.host}:{port}/v1"
-    wait_ready(proc, f"{base_url}/models", recipe.ready_seconds)
-    # vLLM answers to --served-model-name; transformers serve (forced) to any name.
-    model = spec.base["name"]
+    # vLLM answers to --served-model-name; transformers serve to the id it lists (the weights path).
+    model = models["data"][0]["id"]
     store.put_json(spec.output_uri + "endpoint.json", {"baseURL": base_url, "model": model, "engine": engine})
     print(f"[drill] serving {model} ({engine}) at {base_url}", flush=True)
     code = proc.wait()

@@ -32,8 +32,8 @@ class SftRecipe:
     def check(self) -> str | None:
         if self.learning_rate <= 0:
             return "spec.recipe.learningRate: must be positive"
-        if not 0 <= self.warmup_ratio <= 1:
-            return "spec.recipe.warmupRatio: must be within [0, 1]"
+        if not 0 <= self.warmup_ratio < 1:
+            return "spec.recipe.warmupRatio: must be within [0, 1)"
         return None
 
 
@@ -50,7 +50,7 @@ def train(spec, recipe: SftRecipe, store) -> None:
         output_dir=out,
         learning_rate=recipe.learning_rate,
         lr_scheduler_type=recipe.scheduler,
-        warmup_ratio=recipe.warmup_ratio,
+        warmup_steps=recipe.warmup_ratio,  # transformers 5: a float in [0, 1) is a ratio of total steps
         num_train_epochs=recipe.epochs,
         max_steps=recipe.max_steps,
         max_length=recipe.max_length,
