@@ -171,9 +171,16 @@ export function buildProgram(): Command {
     .option('--dir <dir>', 'demo data, store, jobs and simulated checkpoints', '.drill/demo')
     .option('--s3', 'keep artifacts in the S3 server of the dev stack instead of a folder')
     .option('--rounds <n>', 'outer rounds', '2')
-    .action(async (opts: { dir: string; s3?: boolean; rounds: string }) => {
+    .option('--real', 'a real tiny student (TRL on the CPU, served per checkpoint); teachers stay simulated')
+    .action(async (opts: { dir: string; s3?: boolean; rounds: string; real?: boolean }) => {
       const { runDemo } = await import('./demo.js');
-      await runDemo({ settings: loadSettings(), dir: opts.dir, s3: !!opts.s3, rounds: Number(opts.rounds) });
+      await runDemo({
+        settings: loadSettings(),
+        dir: opts.dir,
+        s3: !!opts.s3,
+        rounds: Number(opts.rounds),
+        real: !!opts.real,
+      });
     });
 
   return program;

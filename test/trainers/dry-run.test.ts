@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,5 +127,75 @@ void describe('verl launcher against verl’s config schema', () => {
     );
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /nope/);
+  });
+});
+
+void describe('trainer recipes on bad input (before any model is loaded)', () => {
+  const file = (name: string, rows: unknown[]) => {
+    const path = join(dir, name);
+    const text = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    writeFileSync(path, text);
+    return {
+      uri: `file://${path}`,
+      sha256: createHash('sha256').update(text).digest('hex'),
+      count: rows.length,
+    };
+  };
+  const local = (kind: string, inputs: Record<string, unknown>, weightsUri: string) => ({
+    ...spec(kind, inputs),
+    base: { name: 'tiny', weightsUri, parent: null, stage: 'base', simulated: false },
+    outputUri: `file://${dir}/out/`,
+    store: { kind: 'file', root: dir },
+  });
+  const run = (recipe: string, value: unknown) => {
+    const path = join(dir, `${recipe}-run-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(path, JSON.stringify(value));
+    return spawnSync('python3', [`trainers/${recipe}.py`, path], { encoding: 'utf8' });
+  };
+
+  void it('an input with the wrong columns names the input, file and line', () => {
+    const rows = file('pairs.jsonl', [
+      { prompt: [], chosen: [], rejected: [] },
+      { prompt: [], chosen: [] },
+    ]);
+    const r = run('dpo', local('dpo', { train: { ...rows, schema: 'PreferencePair' } }, '/nonexistent'));
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /DRILL_ERROR kind=invalid-input spec\.inputs\.train \(file:\/\/.*pairs\.jsonl\) line 2: missing column 'rejected'/,
+    );
+  });
+
+  void it('an input whose bytes do not match its sha256 is refused', () => {
+    const rows = file('sft.jsonl', [{ messages: [] }]);
+    const r = run(
+      'sft',
+      local('sft', { train: { ...rows, sha256: 'f'.repeat(64), schema: 'SftExample' } }, '/x'),
+    );
+    assert.match(
+      r.stderr,
+      /DRILL_ERROR kind=invalid-input spec\.inputs\.train: sha256 of file:\/\/.* is [0-9a-f]{64}, the spec says f{64}/,
+    );
+  });
+
+  void it('a base checkpoint that does not exist names spec.base.weightsUri', () => {
+    const rows = file('problems.jsonl', [{ index: 0, problem: '1+1?', answer: '2' }]);
+    const missingFolder = run(
+      'grpo',
+      local('rl', { train: { ...rows, schema: 'Problem' } }, join(dir, 'no-such-model')),
+    );
+    assert.equal(missingFolder.status, 2);
+    assert.match(
+      missingFolder.stderr,
+      /DRILL_ERROR kind=invalid-input spec\.base\.weightsUri \(tiny\): .*no-such-model is not a checkpoint folder/,
+    );
+    const missingUri = run(
+      'grpo',
+      local('rl', { train: { ...rows, schema: 'Problem' } }, `file://${dir}/gone/weights/`),
+    );
+    assert.match(
+      missingUri.stderr,
+      /DRILL_ERROR kind=invalid-input spec\.base\.weightsUri \(tiny\): file:\/\/.*gone\/weights\/manifest\.json does not exist/,
+    );
   });
 });
