@@ -7,27 +7,23 @@ spec.kind is "dpo"; spec.inputs.train is JSONL of PreferencePair records ({"prom
 `loss_weights=[1, α]` (TRL ≥ 1.0 has no `rpo_alpha`); the reference model is the base checkpoint.
 """
 
-import tempfile
 import time
 from dataclasses import dataclass
 
 from common.data import read_rows
-from common.job import precision_args, recipe_main
+from common.job import recipe_main
 from common.spec import setting
+from common.trl_args import TrlSettings, trl_args
 from common.weights import resolve_base, save_and_publish
 
 
 @dataclass
-class DpoRecipe:
+class DpoRecipe(TrlSettings):
     beta: float = setting(0.1, "WarriorMath §4.2 (stages.dpo.beta)")
     nll_weight: float = setting(1.0, "WarriorMath §4.2: α in L_DPO + α·L_NLL(chosen)")
     learning_rate: float = setting(1e-6, "TRL DPOConfig default")
     epochs: int = setting(1, "ours: one pass per DPO round")
     max_length: int = setting(2048, "ours: as SFT's max length")
-    bf16: bool = setting(True, "papers train in bf16; fp32 where there is no GPU (ours)")
-    per_device_batch_size: int = setting(8, "TRL DPOConfig default")
-    gradient_accumulation_steps: int = setting(1, "TRL DPOConfig default")
-    max_steps: int = setting(-1, "TRL default: -1 = run all epochs")
 
     def check(self) -> str | None:
         if self.beta <= 0:
@@ -45,23 +41,11 @@ def train(spec, recipe: DpoRecipe, store) -> None:
     from trl import DPOConfig, DPOTrainer
 
     started = time.time()
-    out = tempfile.mkdtemp(prefix=f"drill-{spec.name}-")
     args = DPOConfig(
-        output_dir=out,
         beta=recipe.beta,
         loss_type=["sigmoid", "sft"],
         loss_weights=[1.0, recipe.nll_weight],
-        learning_rate=recipe.learning_rate,
-        num_train_epochs=recipe.epochs,
-        max_steps=recipe.max_steps,
-        max_length=recipe.max_length,
-        per_device_train_batch_size=recipe.per_device_batch_size,
-        gradient_accumulation_steps=recipe.gradient_accumulation_steps,
-        seed=spec.seed,
-        save_strategy="no",
-        report_to="none",
-        logging_steps=1,
-        **precision_args(recipe.bf16),
+        **trl_args(spec, recipe),
     )
     dataset = Dataset.from_list([{k: r[k] for k in ("prompt", "chosen", "rejected")} for r in rows])
     trainer = DPOTrainer(model=base, args=args, train_dataset=dataset)

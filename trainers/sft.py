@@ -6,28 +6,24 @@ spec.kind is "sft"; spec.inputs.train is JSONL of SftExample records ({"messages
 Writes outputUri/weights/ (safetensors, config, tokenizer), metrics.json and checkpoint.json.
 """
 
-import tempfile
 import time
 from dataclasses import dataclass
 from typing import Literal
 
 from common.data import read_rows
-from common.job import precision_args, recipe_main
+from common.job import recipe_main
 from common.spec import setting
+from common.trl_args import TrlSettings, trl_args
 from common.weights import resolve_base, save_and_publish
 
 
 @dataclass
-class SftRecipe:
+class SftRecipe(TrlSettings):
     learning_rate: float = setting(1e-5, "WarriorMath §4.1 (stages.sft.learningRate)")
     scheduler: Literal["cosine", "linear", "constant"] = setting("cosine", "WarriorMath §4.1")
     warmup_ratio: float = setting(0.2, "WarriorMath §4.1")
     epochs: int = setting(3, "WarriorMath §4.1")
     max_length: int = setting(2048, "WarriorMath §4.1 (max sequence length)")
-    bf16: bool = setting(True, "WarriorMath trains in bf16; fp32 where there is no GPU (ours)")
-    per_device_batch_size: int = setting(8, "TRL SFTConfig default")
-    gradient_accumulation_steps: int = setting(1, "TRL SFTConfig default")
-    max_steps: int = setting(-1, "TRL default: -1 = run all epochs")
 
     def check(self) -> str | None:
         if self.learning_rate <= 0:
@@ -45,22 +41,10 @@ def train(spec, recipe: SftRecipe, store) -> None:
     from trl import SFTConfig, SFTTrainer
 
     started = time.time()
-    out = tempfile.mkdtemp(prefix=f"drill-{spec.name}-")
     args = SFTConfig(
-        output_dir=out,
-        learning_rate=recipe.learning_rate,
         lr_scheduler_type=recipe.scheduler,
         warmup_steps=recipe.warmup_ratio,  # transformers 5: a float in [0, 1) is a ratio of total steps
-        num_train_epochs=recipe.epochs,
-        max_steps=recipe.max_steps,
-        max_length=recipe.max_length,
-        per_device_train_batch_size=recipe.per_device_batch_size,
-        gradient_accumulation_steps=recipe.gradient_accumulation_steps,
-        seed=spec.seed,
-        save_strategy="no",
-        report_to="none",
-        logging_steps=1,
-        **precision_args(recipe.bf16),
+        **trl_args(spec, recipe),
     )
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     trainer = SFTTrainer(model=base, args=args, train_dataset=dataset)
