@@ -10,6 +10,7 @@ import { startWorkers } from '../workers/run.js';
 import type { Settings } from '../workers/settings.js';
 import { connectClient, workflowUiUrl } from './client.js';
 import { demoConfig } from './demo-config.js';
+import { withRealTinyStudent } from './real-student.js';
 import { writeRunReport } from './report-file.js';
 import { fullReport, stageLine } from './report.js';
 import { startRun, watchRun } from './run.js';
@@ -55,6 +56,8 @@ export async function runDemo(opts: {
   s3: boolean;
   rounds: number;
   backend: 'local' | 'slurm';
+  /** A real tiny student (cli/real-student.ts) instead of the simulated one. */
+  real: boolean;
 }): Promise<void> {
   const dir = resolve(opts.dir);
   const simHome = join(dir, 'sim');
@@ -78,20 +81,25 @@ export async function runDemo(opts: {
           endpoint: process.env.DRILL_S3_ENDPOINT,
         } as const)
       : undefined;
-    const config = RunConfig.parse(
-      await demoConfig({
-        dir,
-        runId,
-        simulatorUrl: sim.url,
-        rounds: opts.rounds,
-        backend: opts.backend,
-        ...(store ? { store } : {}),
-      }),
-    );
+    const input = await demoConfig({
+      dir,
+      runId,
+      simulatorUrl: sim.url,
+      rounds: opts.rounds,
+      backend: opts.backend,
+      ...(store ? { store } : {}),
+      // The real student answers on a CPU: a smaller problem set keeps a round to minutes.
+      ...(opts.real
+        ? { trainPerCategory: 4, benchmarkPerCategory: 2, stages: { sampler: { budget: 14 } } }
+        : {}),
+    });
+    const config = RunConfig.parse(opts.real ? withRealTinyStudent(input, dir) : input);
     const runFile = join(dir, 'run.json');
     await writeFile(runFile, JSON.stringify({ config }, null, 2));
     console.log(
-      `drillmaster demo — simulator at ${sim.url} stands in for every model and GPU (all figures SIMULATED)`,
+      opts.real
+        ? `drillmaster demo — a real tiny student (${config.model}) trained by TRL and served per checkpoint; the simulator at ${sim.url} plays the teachers (their figures SIMULATED)`
+        : `drillmaster demo — simulator at ${sim.url} stands in for every model and GPU (all figures SIMULATED)`,
     );
     console.log(`run ${runId}: config ${runFile}`);
     console.log(`Temporal UI: ${workflowUiUrl(opts.settings, runId)}`);

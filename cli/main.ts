@@ -255,16 +255,26 @@ export function buildProgram(): Command {
         .choices(['local', 'slurm'])
         .default('local'),
     )
-    .action(async (opts: { dir: string; s3?: boolean; rounds: string; backend: 'local' | 'slurm' }) => {
-      const { runDemo } = await import('./demo.js');
-      await runDemo({
-        settings: loadSettings(),
-        dir: opts.dir,
-        s3: !!opts.s3,
-        rounds: Number(opts.rounds),
-        backend: opts.backend,
-      });
-    });
+    .option('--real', 'a real tiny student (TRL on the CPU, served per checkpoint); teachers stay simulated')
+    .action(
+      async (opts: {
+        dir: string;
+        s3?: boolean;
+        rounds: string;
+        backend: 'local' | 'slurm';
+        real?: boolean;
+      }) => {
+        const { runDemo } = await import('./demo.js');
+        await runDemo({
+          settings: loadSettings(),
+          dir: opts.dir,
+          s3: !!opts.s3,
+          rounds: Number(opts.rounds),
+          backend: opts.backend,
+          real: !!opts.real,
+        });
+      },
+    );
 
   return program;
 }

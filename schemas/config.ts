@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobBackendConfig, JobResources, legacyTrainer, TrainerConfig } from './jobs-config.js';
 import { EnvVarName } from './env-var.js';
+import { ServeConfig } from './recipe-trainers.js';
 
 /**
  * RunConfig: one run of the loop. Every threshold of ALGORITHMS.md is a field here with its
@@ -128,6 +129,7 @@ export const JobsConfig = z
           .transform(legacyTrainer),
       ])
       .default({ kind: 'simulated' }),
+    serve: ServeConfig.describe('how stages that ask the student reach each checkpoint'),
     resources: JobResources.prefault({}),
     gpusPerJob: z.number().int().positive().optional().describe('older form of resources.gpusPerNode'),
     pollSeconds: z.number().positive().default(2),

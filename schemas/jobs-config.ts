@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrlTrainer, VerlTrainer } from './recipe-trainers.js';
 
 /**
  * Where GPU jobs run and what runs in them. Each backend is one member of `JobBackendConfig`
@@ -76,6 +77,8 @@ export const TrainerConfig = z
           .describe('program and arguments; the job spec path is appended as the last argument'),
       })
       .strict(),
+    TrlTrainer,
+    VerlTrainer,
   ])
   .describe('what a training job runs (ours)');
 export type TrainerConfig = z.infer<typeof TrainerConfig>;

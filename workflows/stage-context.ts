@@ -32,6 +32,14 @@ export interface Lane {
   role: string;
   endpointName: string;
   model?: string;
+  /** A server brought up for this stage (jobs.serve "per-checkpoint") answers instead of the endpoint's. */
+  baseURL?: string;
+}
+
+/** The endpoint a lane's requests go to: the configured one, or the stage's own server. */
+function laneEndpoint(config: RunConfig, lane: Lane): Endpoint {
+  const endpoint = config.endpoints[lane.endpointName]!;
+  return lane.baseURL === undefined ? endpoint : { ...endpoint, baseURLs: [lane.baseURL], simulated: false };
 }
 
 /** The student lane: the student endpoint, asked for the current checkpoint by name. */
@@ -101,7 +109,7 @@ export async function runLlmStep<S extends LlmStepName>(
         stage: `${ctx.runId}/r${ctx.round}/${ctx.stage}/${step}`,
         role: lane.role,
         endpointName: lane.endpointName,
-        endpoint: ctx.config.endpoints[lane.endpointName]!,
+        endpoint: laneEndpoint(ctx.config, lane),
         model: lane.model,
         requests: l.requests,
         parser: rendered.parser,
@@ -118,8 +126,11 @@ export async function runLlmStep<S extends LlmStepName>(
   const usage = emptyAccount();
   rendered.lanes.forEach((l, k) => {
     const lane = lanes[l.lane]!;
-    const endpoint = ctx.config.endpoints[lane.endpointName]!;
-    charge(usage, laneOf(lane.role, lane.endpointName, endpoint, lane.model), calls[k]!.usage);
+    charge(
+      usage,
+      laneOf(lane.role, lane.endpointName, laneEndpoint(ctx.config, lane), lane.model),
+      calls[k]!.usage,
+    );
   });
   return { output: collected.output, counts: collected.counts, usage };
 }

@@ -30,6 +30,7 @@ import {
 } from './contract.js';
 import { orchestration, queues } from './proxies.js';
 import { addAccount, emptyAccount, type StageContext } from './stage-context.js';
+import { studentSimulated } from './serving.js';
 import { STAGE_WORKFLOWS, type StageInput, type StageOutput } from './stage-table.js';
 
 function parseConfig(input: TrainingLoopInput['config']): RunConfig {
@@ -69,7 +70,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     weightsUri: config.model,
     parent: null,
     stage: 'base',
-    simulated: config.endpoints[config.roles.student]!.simulated ?? false,
+    simulated: studentSimulated(config),
   };
 
   const status = (): RunStatus => {

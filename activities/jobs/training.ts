@@ -14,6 +14,7 @@ import { recordGpuHours } from '../metrics.js';
 import { storeFor } from '../stores.js';
 import { gpuHours, JobRefused, type JobBackend, type JobHandle } from './backend.js';
 import { jobFailure } from './failure.js';
+import { recipeCommand, recipeSettings } from './recipes.js';
 import { createBackend } from './registry.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,7 +51,8 @@ export function backendFor(jobs: JobsConfig): JobBackend {
 }
 
 /** The program (and arguments) a job runs; the backend appends the spec file's path. */
-export function trainerCommand(jobs: JobsConfig): string[] {
+export function trainerCommand(jobs: JobsConfig, kind: JobKind): string[] {
+  if (jobs.trainer.kind === 'trl' || jobs.trainer.kind === 'verl') return recipeCommand(jobs.trainer, kind);
   if (jobs.trainer.kind === 'simulated') {
     return [
       process.execPath,
@@ -63,7 +65,7 @@ export function trainerCommand(jobs: JobsConfig): string[] {
 }
 
 /** The store as the job must see it: a file store's root made absolute (the job's cwd differs). */
-function jobStore(store: StoreConfig): StoreConfig {
+export function jobStore(store: StoreConfig): StoreConfig {
   return store.kind === 'file' ? { ...store, root: resolve(store.root) } : store;
 }
 
@@ -106,13 +108,13 @@ export function createTrainingActivities() {
             inputs: input.inputs,
             outputUri: folderUri(store, `jobs/${jobName}`),
             store: jobStore(input.store),
-            recipe: input.hyperparams,
+            recipe: recipeSettings(input.jobs.trainer, input.kind, input.hyperparams),
             resources: input.jobs.resources,
             seed: input.seed,
           };
           let handle: JobHandle;
           try {
-            const submitted = await backend.submit(spec, trainerCommand(input.jobs));
+            const submitted = await backend.submit(spec, trainerCommand(input.jobs, input.kind));
             handle = submitted.handle;
             ctx.log.info(submitted.attached ? 're-attached to training job' : 'training job submitted', {
               jobName,

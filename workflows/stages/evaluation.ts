@@ -2,14 +2,8 @@ import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import type { EvalSummary, StageRecord } from '../../contract/records.js';
 import { orchestration } from '../proxies.js';
-import {
-  addAccount,
-  emptyAccount,
-  runLlmStep,
-  stageRecord,
-  studentLane,
-  type StageContext,
-} from '../stage-context.js';
+import { addAccount, emptyAccount, runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
+import { studentSimulated, withStudent } from '../serving.js';
 
 /** k samples per benchmark problem from the checkpoint: Avg@k, Pass@k, maj@k per benchmark and category. */
 export async function evaluationStage(input: {
@@ -21,23 +15,25 @@ export async function evaluationStage(input: {
   const { evaluation } = ctx.config.stages;
   const usage = emptyAccount();
   const records: ArtifactRef[] = [];
-  for (const b of input.benchmarks) {
-    const r = await runLlmStep(
-      ctx,
-      'evaluate',
-      b.problems,
-      { n: evaluation.samples, temperature: evaluation.temperature, benchmark: b.name },
-      [studentLane(ctx.config, checkpoint.name)],
-    );
-    addAccount(usage, r.usage);
-    records.push(r.output);
-  }
+  await withStudent(ctx, checkpoint, async (student) => {
+    for (const b of input.benchmarks) {
+      const r = await runLlmStep(
+        ctx,
+        'evaluate',
+        b.problems,
+        { n: evaluation.samples, temperature: evaluation.temperature, benchmark: b.name },
+        [student],
+      );
+      addAccount(usage, r.usage);
+      records.push(r.output);
+    }
+  });
   const { summary, report, cached } = await orchestration().summariseEvaluation({
     store: ctx.config.store,
     records,
     checkpoint: checkpoint.name,
     samples: evaluation.samples,
-    simulated: checkpoint.simulated || (ctx.config.endpoints[ctx.config.roles.student]!.simulated ?? false),
+    simulated: checkpoint.simulated || studentSimulated(ctx.config),
   });
   return {
     eval: summary,

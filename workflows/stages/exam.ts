@@ -1,7 +1,8 @@
 import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { orchestration } from '../proxies.js';
-import { embed, runLlmStep, stageRecord, stageTally, studentLane } from '../stage-context.js';
+import { withStudent } from '../serving.js';
+import { embed, runLlmStep, stageRecord, stageTally } from '../stage-context.js';
 import { dedupInto } from './dedup.js';
 import type { SynthesisInput, SynthesisResult } from './synthesis.js';
 
@@ -75,12 +76,14 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
     );
     track(step('reference-answer'), answered);
     // The whole accuracy range is kept here; the defect decision is the split below.
-    const assessed = await runLlmStep(
-      ctx,
-      'difficulty',
-      answered.output,
-      { n: e.rollouts, temperature: s.rl.temperature, band: [0, 1] },
-      [studentLane(config, input.checkpoint.name)],
+    const assessed = await withStudent(ctx, input.checkpoint, (student) =>
+      runLlmStep(
+        ctx,
+        'difficulty',
+        answered.output,
+        { n: e.rollouts, temperature: s.rl.temperature, band: [0, 1] },
+        [student],
+      ),
     );
     track(step('defect assessment'), assessed);
     const split = await orchestration().splitDefects({

@@ -4,13 +4,13 @@ import type { Checkpoint } from '../../schemas/records.js';
 import type { StageRecord } from '../../contract/records.js';
 import type { LlmAccount } from '../../core/usage.js';
 import { orchestration } from '../proxies.js';
+import { withStudent } from '../serving.js';
 import { dedupInto } from './dedup.js';
 import {
   embed,
   runLlmStep,
   stageRecord,
   stageTally,
-  studentLane,
   type StageContext,
   type Track,
 } from '../stage-context.js';
@@ -78,17 +78,19 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
       : await generateAndLabel(ctx, lists.lists, track);
 
   setCurrentDetails(`filtering ${labelled.output.count} problems by the policy's accuracy`);
-  const inBand = await runLlmStep(
-    ctx,
-    'difficulty',
-    labelled.output,
-    {
-      n: s.difficulty.samples,
-      temperature: s.rl.temperature,
-      band: s.difficulty.band,
-      studentAgreement: s.referenceAnswer.studentAgreement,
-    },
-    [studentLane(config, input.checkpoint.name)],
+  const inBand = await withStudent(ctx, input.checkpoint, (student) =>
+    runLlmStep(
+      ctx,
+      'difficulty',
+      labelled.output,
+      {
+        n: s.difficulty.samples,
+        temperature: s.rl.temperature,
+        band: s.difficulty.band,
+        studentAgreement: s.referenceAnswer.studentAgreement,
+      },
+      [student],
+    ),
   );
   track('difficulty', inBand);
 

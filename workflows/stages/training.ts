@@ -2,7 +2,8 @@ import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import type { StageRecord } from '../../contract/records.js';
 import { gpu, orchestration } from '../proxies.js';
-import { runLlmStep, stageRecord, studentLane, type StageContext } from '../stage-context.js';
+import { withStudent } from '../serving.js';
+import { runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
 
 /** Stages that run a GPU training job: RL (A and J), SFT (7) and one DPO round (8). */
 
@@ -94,12 +95,14 @@ export async function dpoStage(input: {
 }): Promise<TrainedModel> {
   const { ctx, base } = input;
   const { dpo } = ctx.config.stages;
-  const pairs = await runLlmStep(
-    ctx,
-    'preference-pairs',
-    input.gold,
-    { n: dpo.rollouts, temperature: ctx.config.stages.rl.temperature },
-    [studentLane(ctx.config, base.name)],
+  const pairs = await withStudent(ctx, base, (student) =>
+    runLlmStep(
+      ctx,
+      'preference-pairs',
+      input.gold,
+      { n: dpo.rollouts, temperature: ctx.config.stages.rl.temperature },
+      [student],
+    ),
   );
   if (pairs.output.count === 0) {
     return {
@@ -117,12 +120,7 @@ export async function dpoStage(input: {
     'dpo',
     base,
     pairs.output,
-    {
-      beta: dpo.beta,
-      nllWeight: dpo.nllWeight,
-      lossType: ['sigmoid', 'sft'],
-      lossWeights: [1.0, dpo.nllWeight],
-    },
+    { beta: dpo.beta, nllWeight: dpo.nllWeight },
     {
       ...pairs.counts,
       pairs: pairs.output.count,
@@ -139,12 +137,8 @@ export async function assessStage(input: {
 }) {
   const { ctx } = input;
   const { rl } = ctx.config.stages;
-  const assessed = await runLlmStep(
-    ctx,
-    'assess',
-    input.trainSet,
-    { n: rl.rollouts, temperature: rl.temperature },
-    [studentLane(ctx.config, input.checkpoint.name)],
+  const assessed = await withStudent(ctx, input.checkpoint, (student) =>
+    runLlmStep(ctx, 'assess', input.trainSet, { n: rl.rollouts, temperature: rl.temperature }, [student]),
   );
   const log = await orchestration().buildAccuracyLog({ store: ctx.config.store, assessed: assessed.output });
   return {
