@@ -8,6 +8,7 @@ import { RunConfig } from '../schemas/config.js';
 import { loadSettings } from '../workers/settings.js';
 import { pauseSignal, resumeSignal, statusQuery, trainingLoopWorkflowId } from '../workflows/contract.js';
 import { connectClient, workflowUiUrl } from './client.js';
+import { addEloCommand } from './elo.js';
 import { ConfigError, loadRunConfig } from './config-file.js';
 import { fullReport } from './report.js';
 import { startRun, watchRun } from './run.js';
@@ -143,6 +144,8 @@ export function buildProgram(): Command {
     .action(async (opts: { input: string }) => {
       await runVerify(opts.input === '-' ? process.stdin : createReadStream(opts.input), process.stdout);
     });
+
+  addEloCommand(program, (message) => new BadInput(message));
 
   program
     .command('worker')

@@ -171,7 +171,8 @@ export function createStageActivities() {
       input: WithStore & { judged: ArtifactRef; members: string[]; eloK: number; eloWeight: number },
     ) {
       const { store: _s, judged, ...params } = input;
-      return cached(input, 'gold', params, [judged], (store, prefix) =>
+      // logic 2: classic Elo over every member's votes, local vote shares, battles.jsonl
+      return cached(input, 'gold', { ...params, logic: 2 }, [judged], (store, prefix) =>
         selectGoldAnswers(store, input, prefix),
       );
     },
