@@ -99,7 +99,7 @@ export async function selectDiverse(
     vectors.push(v);
   }
   const first = vectors.length ? createRng(hashSeed(input.seed, 'kcenter')).int(vectors.length) : 0;
-  const picked = new Set(kCenterGreedy(vectors, input.keep, first));
+  const picked = new Set(await kCenterGreedy(vectors, input.keep, first));
   async function* kept() {
     let i = 0;
     for await (const p of records<unknown>(store, input.problems)) if (picked.has(i++)) yield p;
