@@ -13,32 +13,38 @@ import wabt from 'wabt';
 const WAT = `
 (module
   (memory (export "memory") 1)
-  ;; x·y over d floats at byte offsets x and y: two f32x4 accumulators, then a scalar tail
+  ;; x·y over d floats at byte offsets x and y: four f32x4 accumulators (16 floats a step, so the
+  ;; adds do not wait on each other), then a scalar tail
   (func $dot (param $x i32) (param $y i32) (param $d i32) (result f32)
-    (local $j i32) (local $d8 i32) (local $a v128) (local $b v128) (local $s f32)
-    (local.set $d8 (i32.and (local.get $d) (i32.const -8)))
+    (local $end i32) (local $a v128) (local $b v128) (local $e v128) (local $f v128) (local $s f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $d) (i32.const -16)) (i32.const 2))))
+    (local.set $d (i32.and (local.get $d) (i32.const 15)))
     (block $done
       (loop $lanes
-        (br_if $done (i32.ge_u (local.get $j) (local.get $d8)))
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
         (local.set $a (f32x4.add (local.get $a)
-          (f32x4.mul (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
-                     (v128.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))))))
+          (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $y)))))
         (local.set $b (f32x4.add (local.get $b)
-          (f32x4.mul (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
-                     (v128.load offset=16 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+          (f32x4.mul (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $y)))))
+        (local.set $e (f32x4.add (local.get $e)
+          (f32x4.mul (v128.load offset=32 (local.get $x)) (v128.load offset=32 (local.get $y)))))
+        (local.set $f (f32x4.add (local.get $f)
+          (f32x4.mul (v128.load offset=48 (local.get $x)) (v128.load offset=48 (local.get $y)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 64)))
+        (local.set $y (i32.add (local.get $y) (i32.const 64)))
         (br $lanes)))
+    (local.set $b (f32x4.add (local.get $b) (f32x4.add (local.get $e) (local.get $f))))
     (local.set $a (f32x4.add (local.get $a) (local.get $b)))
     (local.set $s (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a)))
       (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
     (block $end
       (loop $tail
-        (br_if $end (i32.ge_u (local.get $j) (local.get $d)))
-        (local.set $s (f32.add (local.get $s)
-          (f32.mul (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
-                   (f32.load (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $end (i32.eqz (local.get $d)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $y)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $d (i32.sub (local.get $d) (i32.const 1)))
         (br $tail)))
     (local.get $s))
 
