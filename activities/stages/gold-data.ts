@@ -8,6 +8,7 @@ import {
 } from '../../core/elo.js';
 import { equivalenceClasses, inLargestClass } from '../../core/stats.js';
 import { equivalent } from '../../core/verify/index.js';
+import { solveMessage } from '../../core/prompts/solve.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Category } from '../../schemas/config.js';
 import type { SftExample } from '../../schemas/records.js';
@@ -72,7 +73,7 @@ export async function selectGoldAnswers(
     for await (const g of records<GoldItem>(store, gold)) {
       const row: SftExample = {
         messages: [
-          { role: 'user', content: g.problem },
+          { role: 'user', content: solveMessage(g.problem) },
           { role: 'assistant', content: g.solution },
         ],
         category: g.category as Category,
