@@ -227,6 +227,12 @@ export const StagesConfig = z
       .prefault({}),
     synthesis: z
       .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'ours: run SwS synthesis (C–I); false for a WarriorMath-only run (the exam writes the problems)',
+          ),
         mode: z
           .enum(['generate', 'select'])
           .default('generate')
@@ -292,6 +298,12 @@ export const StagesConfig = z
       .prefault({}),
     gold: z
       .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'ours: committee gold answers → SFT → DPO (WarriorMath 5–8); false for a SwS-only run (synthesis → augmented RL)',
+          ),
         eloK: z.number().positive().default(40).describe('released code (WarriorCoder rating script)'),
         eloWeight: Probability.default(0.5).describe(
           'ours: w, weight of normalised Elo vs local vote share (the paper gives none)',
@@ -393,10 +405,11 @@ export const StagesConfig = z
           ),
         keep: z
           .number()
-          .gt(0)
-          .max(1)
+          .positive()
           .default(0.5)
-          .describe('ours: KCenterGreedy keeps this fraction of the refined defects (rounded up)'),
+          .describe(
+            'ours: KCenterGreedy keeps this fraction (≤ 1, rounded up) of the refined defects; a value above 1 is a count, as configs before fractions had',
+          ),
       })
       .strict()
       .prefault({}),
@@ -440,6 +453,13 @@ export const RunConfig = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (!cfg.stages.synthesis.enabled && !cfg.stages.exam.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', 'synthesis', 'enabled'],
+        message: 'stages.synthesis and stages.exam are both disabled: nothing would write problems',
+      });
+    }
     if (cfg.stages.synthesis.mode === 'select' && cfg.data.pool === undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -11,6 +11,8 @@ export interface CommitteeParams {
   /** Committee member names; lane i is member i. */
   members: string[];
   temperature: number;
+  /** per-response token budget (stages.gold.maxTokens for answers, generation.maxTokens for problems) */
+  max_tokens?: number;
 }
 
 export interface MemberAnswer {
@@ -29,7 +31,11 @@ export const committeeAnswerStep: LlmStepDef<SyntheticProblem, AnsweredProblem, 
   outputSchema: 'CommitteeAnswer',
   requests: (rec, p) =>
     p.members.map((_, lane) =>
-      prompted('solve', { problem: rec.problem }, { lane, temperature: p.temperature }),
+      prompted(
+        'solve',
+        { problem: rec.problem },
+        { lane, temperature: p.temperature, max_tokens: p.max_tokens },
+      ),
     ),
   collect(rec, results, p) {
     const answers = results.map((r, i): MemberAnswer => {

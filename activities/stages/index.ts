@@ -88,9 +88,10 @@ export function createStageActivities() {
       );
     },
 
-    async buildAccuracyLog(input: WithStore & { assessed: ArtifactRef }) {
-      return cached(input, 'accuracy-log', {}, [input.assessed], (store, prefix) =>
-        buildAccuracyLog(store, input.assessed, prefix),
+    async buildAccuracyLog(input: WithStore & { assessed: ArtifactRef; history?: ArtifactRef }) {
+      const inputs = input.history ? [input.assessed, input.history] : [input.assessed];
+      return cached(input, 'accuracy-log', {}, inputs, (store, prefix) =>
+        buildAccuracyLog(store, input.assessed, prefix, input.history),
       );
     },
 
@@ -220,8 +221,9 @@ export function createStageActivities() {
       );
     },
 
-    async concatProblems(input: WithStore & { sets: ArtifactRef[] }) {
-      return cached(input, 'concat-problems', {}, input.sets, (store, prefix) =>
+    async concatProblems(input: WithStore & { sets: ArtifactRef[]; latestRevision?: boolean }) {
+      const params = input.latestRevision ? { latestRevision: true } : {};
+      return cached(input, 'concat-problems', params, input.sets, (store, prefix) =>
         exam.concatProblems(store, input, prefix),
       );
     },
