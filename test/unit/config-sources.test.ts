@@ -1,6 +1,8 @@
 /** Every config default names where it comes from: the paper, the released code, or "ours". */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RunConfig } from '../../schemas/config.js';
 
@@ -43,23 +45,11 @@ void test('every method default in RunConfig says its source in .describe()', ()
 });
 
 void test('published settings are the defaults', () => {
-  const c = RunConfig.parse({
-    runId: 'r',
-    model: 'm',
-    data: { trainSet: 'file:///t.jsonl', benchmarks: [{ name: 'aime24', uri: 'file:///a.jsonl' }] },
-    endpoints: { e: { baseURLs: ['http://127.0.0.1:1/v1'], model: 'm' } },
-    roles: {
-      student: 'e',
-      classifier: 'e',
-      conceptExtractor: 'e',
-      generator: 'e',
-      judges: ['e', 'e'],
-      labeller: 'e',
-      embedder: 'e',
-      committee: ['e', 'e', 'e'],
-    },
-    store: { kind: 'file', root: '/tmp/x' },
-  }).stages;
+  // an example config without its stage choices: every stage setting is the default
+  const { stages: _chosen, ...raw } = parseYaml(
+    readFileSync(new URL('../../examples/self-evolving.yaml', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
+  const c = RunConfig.parse(raw).stages;
   assert.equal(c.generation.maxTokens, 4096);
   assert.equal(c.referenceAnswer.maxTokens, 32_768);
   assert.deepEqual(c.rl.initialGroupFilter, [0, 1]);
