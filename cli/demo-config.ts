@@ -83,8 +83,10 @@ export async function demoConfig(setup: DemoSetup): Promise<RunConfigInput> {
       dpo: { rounds: 2, rollouts: 8 },
       evaluation: { samples: 4 },
       augmentedRl: { enabled: true },
-      // More candidates than the k-center subset keeps, so the demo shows the diversity step at work.
-      exam: { candidatesPerMember: 16, keep: 16 },
+      // k-center keeps half of the defects, so the demo shows the diversity step at work.
+      exam: { candidatesPerMember: 16, keep: 0.5 },
+      // SwS's 30 epochs would only lengthen the simulated jobs; 3 still give the weakness rule a slope.
+      rl: { epochs: 3 },
       ...setup.stages,
     },
   };

@@ -8,6 +8,7 @@ import { RunConfig } from '../schemas/config.js';
 import { loadSettings } from '../workers/settings.js';
 import { pauseSignal, resumeSignal, trainingLoopWorkflowId } from '../workflows/contract.js';
 import { connectClient, workflowUiUrl } from './client.js';
+import { addEloCommand } from './elo.js';
 import { loadRunConfig } from './config-file.js';
 import { CliError, ExitCode, explain } from './errors.js';
 import { listRuns } from './list.js';
@@ -222,6 +223,8 @@ export function buildProgram(): Command {
     .action(async (opts: { input: string }) => {
       await runVerify(opts.input === '-' ? process.stdin : createReadStream(opts.input), process.stdout);
     });
+
+  addEloCommand(program, badInput);
 
   program
     .command('worker')

@@ -1,14 +1,13 @@
-import { hashSeed } from './rng.js';
-
 /**
- * WarriorMath stage 6: committee members judge each other's answers pairwise; Elo over all
- * battles ranks the members globally, and an answer's score mixes its author's normalised Elo
- * with its local vote share on the problem.
+ * WarriorMath stage 6: for every pair of committee answers to a problem, all remaining members
+ * vote; Elo over all votes ranks the members globally, and an answer's score mixes its author's
+ * normalised Elo with its local vote share on the problem. Pure: no I/O.
  */
 
+/** A judge's verdict in display terms: the answer shown first (A), second (B), or a tie. */
 export type Verdict = 'A' | 'B' | 'Tie';
 
-export interface ScheduledBattle {
+export interface ScheduledVote {
   problemId: string;
   /** author shown as answer A */
   a: string;
@@ -17,13 +16,27 @@ export interface ScheduledBattle {
   judge: string;
 }
 
-export interface Battle extends ScheduledBattle {
+/** One judge's vote on one pair: a battle in Elo terms. */
+export interface Vote extends ScheduledVote {
   winner: Verdict;
 }
 
+/** A battle as the rating script reads it (`drill elo --battles`): winner by side. */
+export interface EloBattle {
+  a: string;
+  b: string;
+  winner: 'a' | 'b' | 'tie';
+}
+
+/** Classic Elo as in WarriorCoder's rating script: start 0 (relative), K = 40, base 10, scale 400. */
 export interface EloOptions {
   k: number;
+  base: number;
+  scale: number;
+  initial: number;
 }
+
+export const ELO_DEFAULTS: EloOptions = { k: 40, base: 10, scale: 400, initial: 0 };
 
 function checkMembers(members: readonly string[]): void {
   const dup = members.find((m, i) => members.indexOf(m) !== i);
@@ -31,71 +44,64 @@ function checkMembers(members: readonly string[]): void {
 }
 
 /**
- * Every pair of authors meets once, judged by a member who is neither author. Judges rotate over
- * the eligible members, starting at an offset hashed from the problem id so the judging load
- * spreads across problems; A/B order flips on every other battle to cancel position bias.
+ * Every pair of authors is judged by every other member (the seed: "remaining members vote
+ * pairwise"), so nobody judges their own answer. Position bias cancels by swapping A/B for half
+ * of the votes: vote v of pair p shows the later member first when p + v is odd, which swaps half
+ * of a pair's voters when it has several and alternates across pairs when it has one.
  */
-export function scheduleBattles(members: readonly string[], problemId: string): ScheduledBattle[] {
+export function scheduleVotes(members: readonly string[], problemId: string): ScheduledVote[] {
   checkMembers(members);
   if (members.length < 3) {
     throw new Error(
       `problem ${problemId}: need at least 3 members so no one judges their own answer, got ${members.length}`,
     );
   }
-  const offset = hashSeed(problemId);
-  const out: ScheduledBattle[] = [];
+  const out: ScheduledVote[] = [];
+  let pair = 0;
   for (let i = 0; i < members.length; i++) {
     for (let j = i + 1; j < members.length; j++) {
       const x = members[i] as string;
       const y = members[j] as string;
-      const judges = members.filter((m) => m !== x && m !== y);
-      const t = out.length;
-      const judge = judges[(offset + t) % judges.length] as string;
-      out.push(t % 2 === 0 ? { problemId, a: x, b: y, judge } : { problemId, a: y, b: x, judge });
+      members
+        .filter((m) => m !== x && m !== y)
+        .forEach((judge, v) => {
+          out.push(
+            (pair + v) % 2 === 0 ? { problemId, a: x, b: y, judge } : { problemId, a: y, b: x, judge },
+          );
+        });
+      pair++;
     }
   }
   return out;
 }
 
+/** A vote as a rating battle between the two authors. */
+export function toEloBattle(v: Vote): EloBattle {
+  return { a: v.a, b: v.b, winner: v.winner === 'A' ? 'a' : v.winner === 'B' ? 'b' : 'tie' };
+}
+
 /**
- * Elo from 0 with E_A = 1 / (1 + 10^((R_B − R_A)/400)) and a tie worth 0.5. Updates are
- * simultaneous within a batch: a batch is one problem's battles, all scored against the ratings
- * before that problem, so the order battles finished in does not matter. Problems apply in the
- * order their first battle appears; pass battles in a stable order (e.g. by problem id) for
- * reproducible ratings.
+ * One classic Elo update per battle, in the order given: E_a = 1 / (1 + base^((R_b − R_a)/scale)),
+ * S_a = 1, 0 or 0.5 for a tie, R_a += K·(S_a − E_a), R_b += K·((1 − S_a) − (1 − E_a)). `players`
+ * start at `initial` even if they never battle; anyone else appears when first seen.
  */
 export function eloRatings(
-  members: readonly string[],
-  battles: readonly Battle[],
-  opts: EloOptions = { k: 40 },
+  battles: Iterable<EloBattle>,
+  opts: Partial<EloOptions> = {},
+  players: readonly string[] = [],
 ): Record<string, number> {
-  checkMembers(members);
-  const ratings = new Map(members.map((m) => [m, 0]));
-  const batches = new Map<string, Battle[]>();
-  battles.forEach((b, i) => {
-    const where = `battle ${i} (problem ${b.problemId})`;
-    for (const who of [b.a, b.b, b.judge]) {
-      if (!ratings.has(who)) throw new Error(`${where}: "${who}" is not a committee member`);
-    }
-    if (b.a === b.b) throw new Error(`${where}: "${b.a}" cannot battle itself`);
-    if (b.judge === b.a || b.judge === b.b)
-      throw new Error(`${where}: judge "${b.judge}" is one of the authors`);
-    const batch = batches.get(b.problemId);
-    if (batch) batch.push(b);
-    else batches.set(b.problemId, [b]);
-  });
-  for (const batch of batches.values()) {
-    const delta = new Map(members.map((m) => [m, 0]));
-    for (const { a, b, winner } of batch) {
-      const ra = ratings.get(a) as number;
-      const rb = ratings.get(b) as number;
-      const expectedA = 1 / (1 + 10 ** ((rb - ra) / 400));
-      const scoreA = winner === 'A' ? 1 : winner === 'B' ? 0 : 0.5;
-      const change = opts.k * (scoreA - expectedA);
-      delta.set(a, (delta.get(a) as number) + change);
-      delta.set(b, (delta.get(b) as number) - change);
-    }
-    for (const [m, d] of delta) ratings.set(m, (ratings.get(m) as number) + d);
+  const { k, base, scale, initial } = { ...ELO_DEFAULTS, ...opts };
+  const ratings = new Map<string, number>(players.map((p) => [p, initial]));
+  let i = 0;
+  for (const { a, b, winner } of battles) {
+    if (a === b) throw new Error(`battle ${i}: "${a}" cannot battle itself`);
+    const ra = ratings.get(a) ?? initial;
+    const rb = ratings.get(b) ?? initial;
+    const expectedA = 1 / (1 + base ** ((rb - ra) / scale));
+    const scoreA = winner === 'a' ? 1 : winner === 'b' ? 0 : 0.5;
+    ratings.set(a, ra + k * (scoreA - expectedA));
+    ratings.set(b, rb + k * (1 - scoreA - (1 - expectedA)));
+    i++;
   }
   return Object.fromEntries(ratings);
 }
@@ -113,12 +119,29 @@ export function normaliseRatings(ratings: Readonly<Record<string, number>>): Rec
   );
 }
 
+/**
+ * Local vote share of each author on one problem: the votes its answer won (a tie is half a win)
+ * over the votes its answer took part in. Each share is in [0, 1], the same range as normalised
+ * Elo, so w weighs the two evenly. An author with no votes (the only answer) has share 0.
+ */
+export function voteShares(votes: readonly Vote[]): Record<string, number> {
+  const won = new Map<string, number>();
+  const seen = new Map<string, number>();
+  const add = (m: string, w: number) => {
+    won.set(m, (won.get(m) ?? 0) + w);
+    seen.set(m, (seen.get(m) ?? 0) + 1);
+  };
+  for (const v of votes) {
+    add(v.a, v.winner === 'A' ? 1 : v.winner === 'Tie' ? 0.5 : 0);
+    add(v.b, v.winner === 'B' ? 1 : v.winner === 'Tie' ? 0.5 : 0);
+  }
+  return Object.fromEntries([...seen].map(([m, n]) => [m, (won.get(m) as number) / n]));
+}
+
 export interface CandidateAnswer {
   member: string;
   /** final answer extracted by the verifier; null when none could be extracted */
   answer: string | null;
-  /** the verifier's equivalence-class key for `answer` (see stats.equivalenceClasses); null iff answer is null */
-  equivalenceKey: string | number | null;
 }
 
 export interface GoldChoice {
@@ -131,31 +154,23 @@ export interface GoldChoice {
 }
 
 /**
- * score = w · normElo(author) + (1 − w) · vote share, where the vote share is the fraction of this
- * problem's answers (nulls included) in the answer's equivalence class. Null answers cannot be
- * gold. Ties, in order: higher vote share, higher Elo, member name (code-unit order), position.
- * Returns null when no answer was extracted.
+ * score = w · normElo(author) + (1 − w) · local vote share; the top score is gold. Null answers
+ * cannot be gold. Ties, in order: higher vote share, higher Elo, member name (code-unit order),
+ * position. Returns null when no answer was extracted.
  */
 export function selectGold(
   answers: readonly CandidateAnswer[],
   normElo: Readonly<Record<string, number>>,
+  shares: Readonly<Record<string, number>>,
   w = 0.5,
 ): GoldChoice | null {
   if (w < 0 || w > 1) throw new Error(`gold selection: weight w must be in [0, 1], got ${w}`);
-  const keys = answers.map((c, i) => {
-    if ((c.answer === null) !== (c.equivalenceKey === null)) {
-      throw new Error(
-        `gold selection: answer ${i} (${c.member}) must have an equivalence key exactly when it has an answer`,
-      );
-    }
-    return c.equivalenceKey;
-  });
   const scored: GoldChoice[] = [];
   answers.forEach((c, index) => {
     const elo = normElo[c.member];
     if (elo === undefined) throw new Error(`gold selection: no Elo rating for member "${c.member}"`);
-    if (c.equivalenceKey === null) return;
-    const voteShare = keys.filter((k) => k === c.equivalenceKey).length / answers.length;
+    if (c.answer === null) return;
+    const voteShare = shares[c.member] ?? 0;
     scored.push({ index, member: c.member, score: w * elo + (1 - w) * voteShare, voteShare, elo });
   });
   scored.sort(

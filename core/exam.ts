@@ -98,5 +98,5 @@ export function assignSeeds<T>(
   return out;
 }
 
-/** Who rewrites a problem after critique: the member after its author, so never the author itself. */
+/** Who rewrote a problem after critique in runs before the author revised its own: the member after it. */
 export const refinerOf = (author: number, members: number): number => (author + 1) % members;

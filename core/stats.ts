@@ -51,3 +51,15 @@ export function majority<K>(keys: readonly (K | null)[]): Majority<K> | null {
   }
   return best;
 }
+
+/**
+ * Whether answer i is in a largest non-null class (the verifier's majority; with a tie for
+ * largest, any of the tied classes counts). false for a null answer.
+ */
+export function inLargestClass<K>(keys: readonly (K | null)[], i: number): boolean {
+  const mine = keys[i];
+  if (mine === null || mine === undefined) return false;
+  const size = (k: K) => keys.filter((x) => x === k).length;
+  const top = Math.max(...keys.filter((k): k is K => k !== null).map(size));
+  return size(mine) === top;
+}

@@ -147,27 +147,60 @@ export const JobsConfig = z
   );
 export type JobsConfig = z.infer<typeof JobsConfig>;
 
+/**
+ * Sampling settings of one benchmark's evaluation; unset fields fall back to stages.evaluation's.
+ */
+export const BenchmarkEvaluation = z
+  .object({
+    samples: z.number().int().positive().optional().describe('k samples per problem (Avg@k, Pass@k)'),
+    temperature: z.number().min(0).optional(),
+    topP: Probability.optional(),
+    maxTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+export type BenchmarkEvaluation = z.infer<typeof BenchmarkEvaluation>;
+
+/*
+ * Every default below names its source in .describe(): "paper" (the SwS or WarriorMath paper, or
+ * its review thread), "released code" (github.com/MasterVito/SwS scripts, or WarriorCoder's rating
+ * script for Elo), or "ours" (a decision of this project; see ALGORITHMS.md).
+ */
 export const StagesConfig = z
   .object({
     rl: z
       .object({
-        rollouts: z.number().int().positive().default(8),
-        temperature: z.number().min(0).default(1.0),
-        learningRate: z.number().positive().default(1e-6),
-        clipLow: z.number().positive().default(0.2),
-        clipHigh: z.number().positive().default(0.28),
-        maxResponseTokens: z.number().int().positive().default(7168),
-        epochs: z.number().int().positive().default(3),
+        rollouts: z.number().int().positive().default(8).describe('paper; released code rollout.n=8'),
+        temperature: z.number().min(0).default(1.0).describe('paper'),
+        learningRate: z.number().positive().default(1e-6).describe('paper; released code optim.lr=1e-6'),
+        clipLow: z.number().positive().default(0.2).describe('paper (clip-higher 0.2 / 0.28)'),
+        clipHigh: z.number().positive().default(0.28).describe('paper (clip-higher 0.2 / 0.28)'),
+        maxResponseTokens: z
+          .number()
+          .int()
+          .positive()
+          .default(7168)
+          .describe('released code max_response_length=7168'),
+        epochs: z
+          .number()
+          .int()
+          .positive()
+          .default(30)
+          .describe(
+            'released code trainer.total_epochs=30 (initial and augmented RL): each epoch adds one point to every problem’s accuracy history',
+          ),
+        initialGroupFilter: Band.default([0, 1]).describe(
+          'initial RL (stage A): released code accuracy bounds 0 / 1, i.e. no filter, so every problem keeps the history the weakness rule reads',
+        ),
         groupFilter: Band.default([0.125, 0.875]).describe(
-          'online filter: drop groups with accuracy outside',
+          'augmented RL (stage J): released code drops groups with accuracy outside 0.125 / 0.875',
         ),
       })
       .strict()
       .prefault({}),
     weakness: z
       .object({
-        bestAccuracyBelow: Probability.default(0.5),
-        slopeBelow: z.number().default(0),
+        bestAccuracyBelow: Probability.default(0.5).describe('paper (Eq. 1)'),
+        slopeBelow: z.number().default(0).describe('paper (Eq. 1)'),
         strict: z
           .boolean()
           .default(false)
@@ -177,116 +210,181 @@ export const StagesConfig = z
       .prefault({}),
     concepts: z
       .object({
-        perProblem: z.number().int().positive().default(5),
-        temperature: z.number().min(0).default(0),
+        perProblem: z.number().int().positive().default(5).describe('ours (the paper gives no number)'),
+        temperature: z.number().min(0).default(0).describe('ours: extraction is deterministic'),
         mergeSimilarity: z
           .number()
           .min(-1)
           .max(1)
           .default(0.95)
           .describe(
-            'decision: concepts of a category whose embeddings have cosine ≥ this are merged (the more frequent name wins)',
+            'ours: concepts of a category whose embeddings have cosine ≥ this are merged (the more frequent name wins)',
           ),
       })
       .strict()
       .prefault({}),
     sampler: z
       .object({
-        budget: z.number().int().positive().default(1000).describe('concept lists (= problems to generate)'),
-        conceptsPerList: z.number().int().positive().default(5),
-        temperature: z.number().positive().default(0.2).describe('softmax temperature τ'),
+        budget: z
+          .number()
+          .int()
+          .positive()
+          .default(1000)
+          .describe('ours: concept lists (= problems to generate); the paper generated 1,000,000'),
+        conceptsPerList: z.number().int().positive().default(5).describe('paper'),
+        temperature: z.number().positive().default(0.2).describe('paper: softmax temperature τ'),
         levels: z
           .array(z.enum(DIFFICULTY_LEVELS))
           .min(1)
-          .default([...DIFFICULTY_LEVELS]),
+          .default([...DIFFICULTY_LEVELS])
+          .describe('paper: difficulty levels drawn uniformly'),
       })
       .strict()
       .prefault({}),
     synthesis: z
       .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'ours: run SwS synthesis (C–I); false for a WarriorMath-only run (the exam writes the problems)',
+          ),
         mode: z
           .enum(['generate', 'select'])
           .default('generate')
           .describe(
-            'generate: new problems from concept lists (SwS); select: retrieve data.pool problems nearest each concept list (SwS weakness-driven selection)',
+            'paper: generate new problems from concept lists (SwS); select: retrieve data.pool problems nearest each concept list (SwS weakness-driven selection)',
           ),
         perList: z
           .number()
           .int()
           .positive()
           .default(1)
-          .describe('select mode: pool problems retrieved per concept list'),
+          .describe('ours: select mode: pool problems retrieved per concept list'),
       })
       .strict()
       .prefault({}),
     generation: z
-      .object({ temperature: z.number().min(0).default(0.6) })
+      .object({
+        temperature: z.number().min(0).default(0.6).describe('released code (problem generation)'),
+        maxTokens: z
+          .number()
+          .int()
+          .positive()
+          .default(4096)
+          .describe('released code max_len=4096 (problem generation; the exam writes problems with it too)'),
+      })
       .strict()
       .prefault({}),
     judging: z
       .object({
-        temperature: z.number().min(0).default(0.6),
+        temperature: z.number().min(0).default(0.6).describe('released code'),
         keepRule: z
           .enum(['one-perfect-one-acceptable', 'both-perfect', 'both-acceptable'])
-          .default('one-perfect-one-acceptable'),
-        maxProblemChars: z.number().int().positive().default(2000),
+          .default('one-perfect-one-acceptable')
+          .describe('ours (the paper names the criteria, not the combination)'),
+        maxProblemChars: z.number().int().positive().default(2000).describe('ours: length cap'),
       })
       .strict()
       .prefault({}),
     referenceAnswer: z
       .object({
-        samples: z.number().int().positive().default(8),
-        temperature: z.number().min(0).default(0.7),
-        topP: Probability.default(0.95),
-        minAgreement: Probability.default(0.5),
+        samples: z.number().int().positive().default(8).describe('released code n_sampling=8'),
+        temperature: z.number().min(0).default(0.7).describe('released code'),
+        topP: Probability.default(0.95).describe('released code'),
+        maxTokens: z
+          .number()
+          .int()
+          .positive()
+          .default(32_768)
+          .describe('released code max_tokens=32768 (reasoning model answers)'),
+        minAgreement: Probability.default(0.5).describe('paper (rebuttal: majority answer ≥ 50 %)'),
         studentAgreement: Probability.optional().describe(
-          'optional: student must reach the majority this often',
+          'paper (rebuttal, optional): student must reach the majority this often',
         ),
       })
       .strict()
       .prefault({}),
     difficulty: z
       .object({
-        samples: z.number().int().positive().default(8),
-        band: Band.default([0.25, 0.75]),
+        samples: z.number().int().positive().default(8).describe('paper'),
+        band: Band.default([0.25, 0.75]).describe('paper'),
       })
       .strict()
       .prefault({}),
     gold: z
       .object({
-        eloK: z.number().positive().default(40),
-        eloWeight: Probability.default(0.5).describe('w: weight of normalised Elo vs local vote share'),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'ours: committee gold answers → SFT → DPO (WarriorMath 5–8); false for a SwS-only run (synthesis → augmented RL)',
+          ),
+        eloK: z.number().positive().default(40).describe('released code (WarriorCoder rating script)'),
+        eloWeight: Probability.default(0.5).describe(
+          'ours: w, weight of normalised Elo vs local vote share (the paper gives none)',
+        ),
+        maxTokens: z
+          .number()
+          .int()
+          .positive()
+          .default(32_768)
+          .describe('ours: committee answers get the answer budget of SwS’s released code (32,768)'),
       })
       .strict()
       .prefault({}),
     sft: z
       .object({
-        learningRate: z.number().positive().default(1e-5),
-        scheduler: z.literal('cosine').default('cosine'),
-        warmupRatio: Probability.default(0.2),
-        epochs: z.number().int().positive().default(3),
-        maxLength: z.number().int().positive().default(2048),
-        bf16: z.boolean().default(true),
+        learningRate: z.number().positive().default(1e-5).describe('paper'),
+        scheduler: z.literal('cosine').default('cosine').describe('paper'),
+        warmupRatio: Probability.default(0.2).describe('paper'),
+        epochs: z.number().int().positive().default(3).describe('paper'),
+        maxLength: z.number().int().positive().default(2048).describe('paper'),
+        bf16: z.boolean().default(true).describe('paper'),
       })
       .strict()
       .prefault({}),
     dpo: z
       .object({
-        rounds: z.number().int().nonnegative().default(3),
-        rollouts: z.number().int().positive().default(32),
-        nllWeight: z.number().nonnegative().default(1.0).describe('α in L_DPO + α·L_NLL(chosen)'),
-        beta: z.number().positive().default(0.1),
+        rounds: z.number().int().nonnegative().default(3).describe('paper: 3 alignment iterations'),
+        rollouts: z.number().int().positive().default(32).describe('paper: N = 32'),
+        pairsPerProblem: z
+          .number()
+          .int()
+          .positive()
+          .default(1)
+          .describe(
+            'ours: pairs per still-failed problem, each with a different incorrect rollout (chosen: the gold or a verified-correct rollout)',
+          ),
+        nllWeight: z.number().nonnegative().default(1.0).describe('paper: α in L_DPO + α·L_NLL(chosen)'),
+        beta: z.number().positive().default(0.1).describe('ours (TRL default; the paper gives none)'),
       })
       .strict()
       .prefault({}),
     augmentedRl: z
-      .object({ enabled: z.boolean().default(false) })
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('paper: SwS trains on original ∪ synthetic problems (stage J) after synthesis'),
+      })
       .strict()
       .prefault({}),
     evaluation: z
       .object({
-        samples: z.number().int().positive().default(4).describe('k samples per benchmark problem'),
-        temperature: z.number().min(0).default(0.6),
+        samples: z
+          .number()
+          .int()
+          .positive()
+          .default(1)
+          .describe('released code n_sampling=1 (Avg@1); per-benchmark overrides below'),
+        temperature: z.number().min(0).default(1.0).describe('released code'),
+        topP: Probability.default(0.95).describe('released code'),
+        maxTokens: z.number().int().positive().default(8192).describe('released code max_tokens=8192'),
+        benchmarks: z
+          .record(z.string().min(1), BenchmarkEvaluation)
+          .default({ aime24: { samples: 32 }, aime25: { samples: 32 } })
+          .describe('paper: Avg@32 on AIME; keyed by data.benchmarks[].name, unset fields as above'),
       })
       .strict()
       .prefault({}),
@@ -295,24 +393,39 @@ export const StagesConfig = z
         enabled: z
           .boolean()
           .default(true)
-          .describe('run the WarriorMath exam (stages 1–4) after SwS synthesis'),
+          .describe('ours: run the WarriorMath exam (stages 1–4) after SwS synthesis'),
         candidatesPerMember: z
           .number()
           .int()
           .positive()
           .default(8)
-          .describe('problems each committee member writes per round, spread over the weakest categories'),
-        rollouts: z.number().int().positive().default(16).describe('N student rollouts per candidate'),
+          .describe(
+            'ours: problems each committee member writes per round, spread over the weakest categories',
+          ),
+        rollouts: z
+          .number()
+          .int()
+          .positive()
+          .default(16)
+          .describe('paper: N = 16 student rollouts per candidate'),
         maxAccuracy: Probability.default(0.25).describe(
-          'decision: keep problems the student solves at most this often (4 of 16)',
+          'ours: keep problems the student solves at most this often (4 of 16); the paper keeps "failures"',
         ),
         refineRounds: z
           .number()
           .int()
           .nonnegative()
           .default(2)
-          .describe('R: critique-and-refine rounds for problems the student solves too often'),
-        keep: z.number().int().positive().default(64).describe('KCenterGreedy subset size'),
+          .describe(
+            'ours: R, critique-and-refine rounds for the kept defects (the paper iterates, without a number)',
+          ),
+        keep: z
+          .number()
+          .positive()
+          .default(0.5)
+          .describe(
+            'ours: KCenterGreedy keeps this fraction (≤ 1, rounded up) of the refined defects; a value above 1 is a count, as configs before fractions had',
+          ),
       })
       .strict()
       .prefault({}),
@@ -329,8 +442,13 @@ export const RunConfig = z
         'lowercase letters, digits and dashes (it names workflows and folders)',
       ),
     model: z.string().min(1).describe('base checkpoint name as the student endpoint serves it'),
-    seed: z.number().int().default(0),
-    rounds: z.number().int().positive().default(1).describe('outer rounds of the loop'),
+    seed: z.number().int().default(0).describe('ours: seeds every random choice of the run'),
+    rounds: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('outer rounds of the loop; ours: 1 (the SwS rebuttal shows a second round adds more)'),
     data: z
       .object({
         trainSet: DataUri.describe('JSONL of Problem records'),
@@ -351,6 +469,13 @@ export const RunConfig = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (!cfg.stages.synthesis.enabled && !cfg.stages.exam.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', 'synthesis', 'enabled'],
+        message: 'stages.synthesis and stages.exam are both disabled: nothing would write problems',
+      });
+    }
     if (cfg.stages.synthesis.mode === 'select' && cfg.data.pool === undefined) {
       ctx.addIssue({
         code: 'custom',

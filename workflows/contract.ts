@@ -57,6 +57,8 @@ export interface LoopState {
   benchmarks: { name: string; problems: ArtifactRef }[];
   /** Accuracy log of the newest checkpoint on the train set, if the last stage produced one. */
   accuracyLog?: ArtifactRef;
+  /** The accuracy log the previous round read; the next assessment appends to it (SwS: histories span rounds). */
+  history?: ArtifactRef;
   stages: StageRecord[];
   funnel: Record<string, Record<string, number>>;
 }

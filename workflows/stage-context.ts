@@ -13,6 +13,11 @@ export interface StageContext {
   /** The stage's name in its workflow ID, e.g. `sft`, `dpo-2`, `evaluation.sft`. */
   stage: string;
   config: RunConfig;
+  /**
+   * The current checkpoint's name. Every role mapped to the student endpoint is asked for it, so
+   * a self-evolving run (all roles on the student) uses the current model, not the base one.
+   */
+  checkpoint?: string;
 }
 
 export function stageRecord(
@@ -110,7 +115,7 @@ export async function runLlmStep<S extends LlmStepName>(
         role: lane.role,
         endpointName: lane.endpointName,
         endpoint: laneEndpoint(ctx.config, lane),
-        model: lane.model,
+        model: modelOf(ctx, lane),
         requests: l.requests,
         parser: rendered.parser,
       });
@@ -128,11 +133,16 @@ export async function runLlmStep<S extends LlmStepName>(
     const lane = lanes[l.lane]!;
     charge(
       usage,
-      laneOf(lane.role, lane.endpointName, laneEndpoint(ctx.config, lane), lane.model),
+      laneOf(lane.role, lane.endpointName, laneEndpoint(ctx.config, lane), modelOf(ctx, lane)),
       calls[k]!.usage,
     );
   });
   return { output: collected.output, counts: collected.counts, usage };
+}
+
+/** A lane's model: its own, else the current checkpoint when its endpoint is the student's. */
+function modelOf(ctx: StageContext, lane: Lane): string | undefined {
+  return lane.model ?? (lane.endpointName === ctx.config.roles.student ? ctx.checkpoint : undefined);
 }
 
 /** The account lane of a role's endpoint; model is the endpoint's own unless asked for another. */

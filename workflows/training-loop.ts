@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { ArtifactRef } from '../schemas/artifact.js';
 import { RunConfig } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
 import { FAILURE_TYPES } from '../contract/failures.js';
@@ -122,7 +123,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     const result = await executeChild(workflow, {
       workflowId: stageWorkflowId(runId, round, name),
       taskQueue: queues().orchestration,
-      args: [args({ runId, round, stage: name, config })],
+      args: [args({ runId, round, stage: name, config, checkpoint: checkpoint.name })],
       staticSummary: `${STAGE_KINDS[kind].summary} (round ${round})`,
     });
     stages.push(result.record);
@@ -152,8 +153,15 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
 
   if (!accuracyLog) {
     const model = checkpoint;
-    accuracyLog = (await stage('assess', (ctx) => ({ ctx, trainSet: data.trainSet, checkpoint: model })))
-      .accuracyLog;
+    const history = input.state?.history;
+    accuracyLog = (
+      await stage('assess', (ctx) => ({
+        ctx,
+        trainSet: data.trainSet,
+        checkpoint: model,
+        ...(history ? { history } : {}),
+      }))
+    ).accuracyLog;
   }
   const log0 = accuracyLog;
   const weak = await stage('weakness', (ctx) => ({
@@ -169,19 +177,24 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     checkpoint: policy,
     against: [data.trainSet, ...data.benchmarks.map((b) => b.problems)],
   };
-  const synth = await stage('synthesis', (ctx) => ({ ctx, ...weakSet }));
-  funnel[`round ${round}`] = synth.funnel;
+  const sets: ArtifactRef[] = [];
+  if (config.stages.synthesis.enabled) {
+    const synth = await stage('synthesis', (ctx) => ({ ctx, ...weakSet }));
+    funnel[`round ${round}`] = synth.funnel;
+    sets.push(synth.synthetic);
+  }
   // The committee answers SwS's problems and the exam's alike.
-  let problems = synth.synthetic;
   if (config.stages.exam.enabled) {
     const exam = await stage('exam', (ctx) => ({ ctx, ...weakSet }));
     funnel[`round ${round} exam`] = exam.funnel;
-    problems = (
-      await orchestration().concatProblems({ store: config.store, sets: [synth.synthetic, exam.synthetic] })
-    ).problems;
+    sets.push(exam.synthetic);
   }
+  const problems =
+    sets.length === 1
+      ? sets[0]!
+      : (await orchestration().concatProblems({ store: config.store, sets })).problems;
 
-  if (problems.count > 0) {
+  if (problems.count > 0 && config.stages.gold.enabled) {
     const gold = await stage('gold', (ctx) => ({ ctx, problems }));
     if (gold.gold.count > 0) {
       const sftBase = checkpoint;
@@ -195,7 +208,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
         await evaluate(`dpo-${i}`, checkpoint);
       }
     }
-  } else {
+  } else if (problems.count === 0) {
     log.warn('synthesis produced no problems this round', { round });
   }
 
@@ -226,7 +239,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     log.info('round finished; continuing as new', { round, historyLength: workflowInfo().historyLength });
     return continueAsNew<typeof trainingLoop>({
       config: input.config,
-      state: { round: round + 1, checkpoint, ...data, accuracyLog, stages, funnel },
+      state: { round: round + 1, checkpoint, ...data, accuracyLog, history: log0, stages, funnel },
     });
   }
   phase = 'completed';

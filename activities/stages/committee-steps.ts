@@ -1,16 +1,18 @@
-import { scheduleBattles, type Battle, type Verdict } from '../../core/elo.js';
+import { scheduleVotes, type Verdict, type Vote } from '../../core/elo.js';
 import { extractAnswer } from '../../core/verify/index.js';
 import type { SyntheticProblem } from '../../schemas/records.js';
 import { choices } from './grade.js';
 import type { LlmStepDef } from './llm-step.js';
 import { firstParsed, prompted } from './prompted.js';
 
-/** WarriorMath stages 5 and 6: every member answers; members judge each other's answers pairwise. */
+/** WarriorMath stages 5 and 6: every member answers; all remaining members vote on each pair of answers. */
 
 export interface CommitteeParams {
   /** Committee member names; lane i is member i. */
   members: string[];
   temperature: number;
+  /** per-response token budget (stages.gold.maxTokens for answers, generation.maxTokens for problems) */
+  max_tokens?: number;
 }
 
 export interface MemberAnswer {
@@ -29,7 +31,11 @@ export const committeeAnswerStep: LlmStepDef<SyntheticProblem, AnsweredProblem, 
   outputSchema: 'CommitteeAnswer',
   requests: (rec, p) =>
     p.members.map((_, lane) =>
-      prompted('solve', { problem: rec.problem }, { lane, temperature: p.temperature }),
+      prompted(
+        'solve',
+        { problem: rec.problem },
+        { lane, temperature: p.temperature, max_tokens: p.max_tokens },
+      ),
     ),
   collect(rec, results, p) {
     const answers = results.map((r, i): MemberAnswer => {
@@ -42,23 +48,26 @@ export const committeeAnswerStep: LlmStepDef<SyntheticProblem, AnsweredProblem, 
 };
 
 export interface JudgedProblem extends AnsweredProblem {
-  battles: Battle[];
+  /** the votes with a verdict, in schedule order */
+  votes: Vote[];
+  /** votes whose judge gave no verdict (no [[A]]/[[B]]/[[Tie]] after a re-ask, or the call failed) */
+  votesWithoutVerdict: number;
 }
 
-/** The battles worth judging: both answers exist. The schedule itself comes from core/elo. */
-function battlesFor(rec: AnsweredProblem, members: string[]) {
+/** The votes worth asking for: both answers exist. The schedule itself comes from core/elo. */
+function votesFor(rec: AnsweredProblem, members: string[]) {
   const has = new Map(rec.answers.map((a) => [a.member, a.answer !== null]));
-  return scheduleBattles(members, rec.id).filter((b) => has.get(b.a) && has.get(b.b));
+  return scheduleVotes(members, rec.id).filter((b) => has.get(b.a) && has.get(b.b));
 }
 
-export const battleStep: LlmStepDef<AnsweredProblem, JudgedProblem, CommitteeParams> = {
-  version: 1,
+export const voteStep: LlmStepDef<AnsweredProblem, JudgedProblem, CommitteeParams> = {
+  version: 2,
   lanes: (p) => p.members.length,
   outputSchema: 'CommitteeAnswer',
   parser: 'judgePair',
   requests(rec, p) {
     const solution = new Map(rec.answers.map((a) => [a.member, a.solution]));
-    return battlesFor(rec, p.members).map((b) =>
+    return votesFor(rec, p.members).map((b) =>
       prompted(
         'judgePair',
         { problem: rec.problem, answerA: solution.get(b.a), answerB: solution.get(b.b) },
@@ -67,11 +76,11 @@ export const battleStep: LlmStepDef<AnsweredProblem, JudgedProblem, CommitteePar
     );
   },
   collect(rec, results, p) {
-    const battles: Battle[] = [];
-    battlesFor(rec, p.members).forEach((b, i) => {
+    const votes: Vote[] = [];
+    votesFor(rec, p.members).forEach((b, i) => {
       const verdict = firstParsed<Verdict>(results[i]!);
-      if (verdict.ok) battles.push({ ...b, winner: verdict.value });
+      if (verdict.ok) votes.push({ ...b, winner: verdict.value });
     });
-    return { out: [{ ...rec, battles }] };
+    return { out: [{ ...rec, votes, votesWithoutVerdict: results.length - votes.length }] };
   },
 };

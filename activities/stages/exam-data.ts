@@ -99,7 +99,7 @@ export async function selectDiverse(
     vectors.push(v);
   }
   const first = vectors.length ? createRng(hashSeed(input.seed, 'kcenter')).int(vectors.length) : 0;
-  const picked = new Set(kCenterGreedy(vectors, input.keep, first));
+  const picked = new Set(await kCenterGreedy(vectors, input.keep, first));
   async function* kept() {
     let i = 0;
     for await (const p of records<unknown>(store, input.problems)) if (picked.has(i++)) yield p;
@@ -116,11 +116,29 @@ export async function selectDiverse(
 }
 
 /** Several problem sets as one, in order; a repeated id is an error, since ids key gold answers. */
-export async function concatProblems(store: ArtifactStore, input: { sets: ArtifactRef[] }, prefix: string) {
+export async function concatProblems(
+  store: ArtifactStore,
+  input: { sets: ArtifactRef[]; latestRevision?: boolean },
+  prefix: string,
+) {
+  // With latestRevision, only the highest revision of each exam task is kept: a refined defect
+  // replaces its earlier version, which stays when the refinement was not a defect any more.
+  const latest = new Map<string, number>();
+  if (input.latestRevision) {
+    for (const ref of input.sets) {
+      for await (const p of records<{ taskId?: string; revision?: number }>(store, ref)) {
+        if (p.taskId !== undefined)
+          latest.set(p.taskId, Math.max(latest.get(p.taskId) ?? 0, p.revision ?? 0));
+      }
+    }
+  }
+  const superseded = (p: { taskId?: string; revision?: number }) =>
+    p.taskId !== undefined && latest.has(p.taskId) && (p.revision ?? 0) < latest.get(p.taskId)!;
   const seen = new Map<string, string>();
   async function* rows() {
     for (const ref of input.sets) {
-      for await (const p of records<{ id: string }>(store, ref)) {
+      for await (const p of records<{ id: string; taskId?: string; revision?: number }>(store, ref)) {
+        if (superseded(p)) continue;
         const before = seen.get(p.id);
         if (before !== undefined) {
           throw ApplicationFailure.nonRetryable(

@@ -1,4 +1,4 @@
-import { refinerOf } from '../../core/exam.js';
+import { refinerOf as nextMember } from '../../core/exam.js';
 import type { Category } from '../../schemas/config.js';
 import type { SyntheticProblem } from '../../schemas/records.js';
 import type { CommitteeParams } from './committee-steps.js';
@@ -44,7 +44,7 @@ export const examineStep: LlmStepDef<ExamTask, ExamProblem, CommitteeParams> = {
     prompted(
       'examine',
       { category: rec.category, weakCategories: rec.weakCategories, seedProblem: rec.seedProblem },
-      { lane: rec.member, temperature: p.temperature },
+      { lane: rec.member, temperature: p.temperature, max_tokens: p.max_tokens },
     ),
   ],
   collect(rec, [result]) {
@@ -106,8 +106,16 @@ export const critiqueStep: LlmStepDef<ExamProblem, CritiquedProblem, CommitteePa
   },
 };
 
-/** The member after the author rewrites the problem to answer the critiques; it becomes the author. */
-export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, CommitteeParams> = {
+export interface RefineParams extends CommitteeParams {
+  /** WarriorMath: the author revises its own problem. Absent (older runs): the next member does. */
+  byAuthor?: boolean;
+}
+
+const refinerOf = (author: number, p: RefineParams): number =>
+  p.byAuthor ? author : nextMember(author, p.members.length);
+
+/** The author (or, in older runs, the member after it) rewrites the problem to answer the critiques. */
+export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, RefineParams> = {
   version: 1,
   lanes: (p) => p.members.length,
   outputSchema: 'SyntheticProblem',
@@ -116,7 +124,7 @@ export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, CommitteePara
     prompted(
       'refine',
       { problem: rec.problem, critiques: rec.critiques },
-      { lane: refinerOf(rec.author, p.members.length), temperature: p.temperature },
+      { lane: refinerOf(rec.author, p), temperature: p.temperature, max_tokens: p.max_tokens },
     ),
   ],
   collect(rec, [result], p) {
@@ -129,7 +137,7 @@ export const refineStep: LlmStepDef<CritiquedProblem, ExamProblem, CommitteePara
           ...textOf(rec),
           id: `${rec.taskId}-v${revision}`,
           problem: parsed.value,
-          author: refinerOf(rec.author, p.members.length),
+          author: refinerOf(rec.author, p),
           revision,
         },
       ],

@@ -88,9 +88,10 @@ export function createStageActivities() {
       );
     },
 
-    async buildAccuracyLog(input: WithStore & { assessed: ArtifactRef }) {
-      return cached(input, 'accuracy-log', {}, [input.assessed], (store, prefix) =>
-        buildAccuracyLog(store, input.assessed, prefix),
+    async buildAccuracyLog(input: WithStore & { assessed: ArtifactRef; history?: ArtifactRef }) {
+      const inputs = input.history ? [input.assessed, input.history] : [input.assessed];
+      return cached(input, 'accuracy-log', {}, inputs, (store, prefix) =>
+        buildAccuracyLog(store, input.assessed, prefix, input.history),
       );
     },
 
@@ -171,7 +172,8 @@ export function createStageActivities() {
       input: WithStore & { judged: ArtifactRef; members: string[]; eloK: number; eloWeight: number },
     ) {
       const { store: _s, judged, ...params } = input;
-      return cached(input, 'gold', params, [judged], (store, prefix) =>
+      // logic 2: classic Elo over every member's votes, local vote shares, battles.jsonl
+      return cached(input, 'gold', { ...params, logic: 2 }, [judged], (store, prefix) =>
         selectGoldAnswers(store, input, prefix),
       );
     },
@@ -219,8 +221,9 @@ export function createStageActivities() {
       );
     },
 
-    async concatProblems(input: WithStore & { sets: ArtifactRef[] }) {
-      return cached(input, 'concat-problems', {}, input.sets, (store, prefix) =>
+    async concatProblems(input: WithStore & { sets: ArtifactRef[]; latestRevision?: boolean }) {
+      const params = input.latestRevision ? { latestRevision: true } : {};
+      return cached(input, 'concat-problems', params, input.sets, (store, prefix) =>
         exam.concatProblems(store, input, prefix),
       );
     },

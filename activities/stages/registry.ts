@@ -1,5 +1,5 @@
 import { PROMPTS } from '../../core/prompts/index.js';
-import { battleStep, committeeAnswerStep } from './committee-steps.js';
+import { committeeAnswerStep, voteStep } from './committee-steps.js';
 import { critiqueStep, examineStep, refineStep } from './exam-steps.js';
 import type { LlmStepDef } from './llm-step.js';
 import { assessStep, difficultyStep, evalStep, preferenceStep } from './student-steps.js';
@@ -18,7 +18,7 @@ export const LLM_STEPS = {
   'reference-answer': referenceStep,
   difficulty: difficultyStep,
   'committee-answers': committeeAnswerStep,
-  battles: battleStep,
+  battles: voteStep,
   'preference-pairs': preferenceStep,
   evaluate: evalStep,
   examine: examineStep,

@@ -1,4 +1,6 @@
 import type { Problem, PreferencePair, SyntheticProblem } from '../../schemas/records.js';
+import { preferencePairs } from '../../core/preference.js';
+import { solveMessage } from '../../core/prompts/solve.js';
 import { choices, gradeRollouts } from './grade.js';
 import type { LlmStepDef } from './llm-step.js';
 import { prompted } from './prompted.js';
@@ -10,6 +12,11 @@ export interface SamplingParams {
   temperature: number;
   top_p?: number;
   max_tokens?: number;
+}
+
+export interface PreferenceParams extends SamplingParams {
+  /** pairs per still-failed problem (stages.dpo.pairsPerProblem); absent = 1 */
+  pairs?: number;
 }
 
 function solveRequest(problem: string, p: SamplingParams) {
@@ -117,29 +124,28 @@ export interface GoldItem {
 
 /**
  * WarriorMath stage 8: the current checkpoint's rollouts on the gold set; every problem it still
- * gets wrong yields a pair (chosen = gold solution, rejected = an incorrect rollout).
+ * gets wrong yields up to `pairs` pairs (chosen = gold solution or a verified-correct rollout,
+ * rejected = a distinct incorrect rollout; core/preference). The prompt is the solving prompt.
  */
-export const preferenceStep: LlmStepDef<GoldItem, PreferencePair, SamplingParams> = {
-  version: 1,
+export const preferenceStep: LlmStepDef<GoldItem, PreferencePair, PreferenceParams> = {
+  version: 2,
   lanes: () => 1,
   outputSchema: 'PreferencePair',
   requests: (rec, p) => solveRequest(rec.problem, p),
-  collect(rec, [result]) {
+  collect(rec, [result], p) {
     const samples = choices(result!);
     if (samples.length === 0) return { out: [], dropped: 'no rollouts' };
     const g = gradeRollouts(rec.answer, samples);
-    const wrong = g.correct.indexOf(false);
-    if (wrong < 0) return { out: [], dropped: 'solved by every rollout' };
-    const prompt = [{ role: 'user' as const, content: rec.problem }];
+    const pairs = preferencePairs(rec.solution, samples, g.correct, p.pairs ?? 1);
+    if (pairs.length === 0) return { out: [], dropped: 'solved by every rollout' };
+    const prompt = [{ role: 'user' as const, content: solveMessage(rec.problem) }];
     return {
-      out: [
-        {
-          prompt,
-          chosen: [{ role: 'assistant', content: rec.solution }],
-          rejected: [{ role: 'assistant', content: samples[wrong]! }],
-          category: rec.category as PreferencePair['category'],
-        },
-      ],
+      out: pairs.map((pair) => ({
+        prompt,
+        chosen: [{ role: 'assistant' as const, content: pair.chosen }],
+        rejected: [{ role: 'assistant' as const, content: pair.rejected }],
+        category: rec.category as PreferencePair['category'],
+      })),
     };
   },
 };

@@ -48,7 +48,11 @@ export const conceptsStep: LlmStepDef<Problem, ConceptSet, ConceptParams> = {
   },
 };
 
-export const generateStep: LlmStepDef<ConceptList, SyntheticProblem, { temperature: number }> = {
+export const generateStep: LlmStepDef<
+  ConceptList,
+  SyntheticProblem,
+  { temperature: number; max_tokens?: number }
+> = {
   version: 1,
   lanes: () => 1,
   outputSchema: 'SyntheticProblem',
@@ -57,7 +61,7 @@ export const generateStep: LlmStepDef<ConceptList, SyntheticProblem, { temperatu
     prompted(
       'generateProblem',
       { category: rec.category, concepts: rec.concepts, level: rec.level },
-      { lane: 0, temperature: p.temperature },
+      { lane: 0, temperature: p.temperature, max_tokens: p.max_tokens },
     ),
   ],
   collect(rec, [result]) {
@@ -129,6 +133,7 @@ export interface ReferenceParams {
   temperature: number;
   top_p: number;
   minAgreement: number;
+  max_tokens?: number;
 }
 
 /** SwS stage H: the labeller's majority answer (by verifier equivalence) if it holds often enough. */
@@ -144,7 +149,7 @@ export const referenceStep: LlmStepDef<
     prompted(
       'solve',
       { problem: rec.problem },
-      { lane: 0, n: p.n, temperature: p.temperature, top_p: p.top_p },
+      { lane: 0, n: p.n, temperature: p.temperature, top_p: p.top_p, max_tokens: p.max_tokens },
     ),
   ],
   collect(rec, [result], p) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SchemaElement } from 'hyparquet';
 import { fileWriter, parquetWriteRows } from 'hyparquet-writer';
-import { solve } from '../../core/prompts/solve.js';
+import { solveMessage } from '../../core/prompts/solve.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { ChatMessage, Problem } from '../../schemas/records.js';
 import type { ArtifactStore } from '../storage/store.js';
@@ -26,7 +26,7 @@ export interface VerlRow {
 export function verlRow(p: Problem, split: string): VerlRow {
   return {
     data_source: p.source,
-    prompt: [{ role: 'user', content: solve.render({ problem: p.problem }).user }],
+    prompt: [{ role: 'user', content: solveMessage(p.problem) }],
     ability: 'math',
     reward_model: { style: 'rule', ground_truth: p.answer },
     extra_info: { index: BigInt(p.index), split, category: p.category ?? 'Other', source: p.id },

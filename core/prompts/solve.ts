@@ -15,12 +15,22 @@ export type SolveAnswer = z.infer<typeof SolveAnswer>;
 
 export const SOLVE_INSTRUCTION = 'Please reason step by step, and put your final answer within \\boxed{}.';
 
+/**
+ * The user message of every solving context (rollouts, evaluation, SFT examples, DPO pairs, the
+ * verl Parquet): the problem, then the boxed instruction exactly once, even when a dataset's
+ * problem text already ends with it.
+ */
+export function solveMessage(problem: string): string {
+  const p = problem.trim();
+  return p.endsWith(SOLVE_INSTRUCTION) ? p : `${p}\n\n${SOLVE_INSTRUCTION}`;
+}
+
 export const solve: ProjectPrompt<SolveVars, SolveAnswer> = {
   name: 'solve',
   version: 1,
   signature: SOLVE_INSTRUCTION,
   answerSchema: SolveAnswer,
-  render: ({ problem }) => ({ user: `${problem.trim()}\n\n${SOLVE_INSTRUCTION}` }),
+  render: ({ problem }) => ({ user: solveMessage(problem) }),
   parse(text) {
     const boxed = lastBoxed(text);
     if (boxed === null) return invalid('no final answer in \\boxed{}');

@@ -154,6 +154,9 @@ export function normalise(answer: string): string {
     .replace(/\\gt\b/g, '>')
     .replace(/\\infty|∞|\binfinity\b|(?<![\\a-zA-Z])inf(?![a-zA-Z])/g, '\\infty')
     .replace(/π/g, '\\pi')
+    // A base subscript is read as written: 52_8 keeps its digits 52 (never converted to 42), as
+    // math-verify does; a subscript on a letter (x_1, 2A_{16}) stays a name.
+    .replace(/(?<![\w\\.])(\d+)_\{?(\d{1,2})\}?(?![\w{])/g, '$1')
     .replace(/>=/g, '\\ge ')
     .replace(/<=/g, '\\le ')
     .replace(/!=/g, '\\ne ');

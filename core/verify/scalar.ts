@@ -6,7 +6,7 @@
  * evaluation could run away (huge powers, deep nesting, sums) before the engine sees them.
  */
 import { ComputeEngine } from '@cortex-js/compute-engine';
-import { exactMatches, parseExact, type Exact } from './number.js';
+import { exactMatches, makeExact, parseExact, type Exact } from './number.js';
 
 export interface ScalarOptions {
   /** Decimal places both sides are rounded to when either is a decimal literal (math-verify: 6). */
@@ -146,8 +146,9 @@ function exactOf(body: string): Exact | null {
   return parseExact(body.replace(/\s+/g, ''));
 }
 
+/** x% as a reduced fraction (so 50% and 1/2 compare equal). */
 function scaled(x: Exact, pct: boolean): Exact {
-  return pct ? { ...x, den: x.den * 100n } : x;
+  return pct ? (makeExact(x.num, x.den * 100n, x.isFloat) as Exact) : x;
 }
 
 /** math-verify's numeric rule for two literal numbers, percent included (9% = 9 when both are integers). */

@@ -155,6 +155,37 @@ void describe('concatProblems', () => {
     );
   });
 
+  void it('with latestRevision keeps each task’s highest revision: a refined defect replaces its first version', async () => {
+    // round 0 defects: t1 v0, t2 v0, t3 v0; refinement 1 still defects: t1 v1, t3 v1; refinement 2: t1 v2
+    const r0 = await store.writeJsonl(
+      'in/r0.jsonl',
+      [
+        { id: 't1', taskId: 't1', revision: 0 },
+        { id: 't2', taskId: 't2', revision: 0 },
+        { id: 't3', taskId: 't3', revision: 0 },
+      ],
+      'SyntheticProblem',
+    );
+    const r1 = await store.writeJsonl(
+      'in/r1.jsonl',
+      [
+        { id: 't1-v1', taskId: 't1', revision: 1 },
+        { id: 't3-v1', taskId: 't3', revision: 1 },
+      ],
+      'SyntheticProblem',
+    );
+    const r2 = await store.writeJsonl(
+      'in/r2.jsonl',
+      [{ id: 't1-v2', taskId: 't1', revision: 2 }],
+      'SyntheticProblem',
+    );
+    const c = await concatProblems(store, { sets: [r0, r1, r2], latestRevision: true }, 'out/latest');
+    assert.deepEqual(
+      (await all<{ id: string }>(c.problems)).map((p) => p.id),
+      ['t2', 't3-v1', 't1-v2'],
+    );
+  });
+
   void it('refuses a repeated id, naming it', async () => {
     const a = await store.writeJsonl('in/a2.jsonl', [{ id: 'x' }], 'SyntheticProblem');
     const b = await store.writeJsonl('in/b2.jsonl', [{ id: 'x' }], 'SyntheticProblem');

@@ -113,6 +113,21 @@ void describe('refineStep', () => {
     assert.ok(req!.user.includes('Too easy.') && req!.user.includes('Use a cube.'));
   });
 
+  void it('WarriorMath: the author revises its own problem and stays its author', () => {
+    const byAuthor = { ...params, byAuthor: true };
+    const [req] = refineStep.requests(critiqued, byAuthor);
+    assert.equal(req!.lane, 2);
+    const { out } = refineStep.collect(
+      critiqued,
+      [ok('A cube has edge 7. Find its space diagonal squared.')],
+      byAuthor,
+    );
+    assert.deepEqual(
+      out.map((p) => [p.id, p.author, p.revision]),
+      [['r0-exam-m2-1-v1', 2, 1]],
+    );
+  });
+
   void it('writes the next revision under the refiner’s name and a new id', () => {
     const c = refineStep.collect(
       critiqued,

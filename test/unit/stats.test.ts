@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { equivalenceClasses, majority, mean } from '../../core/stats.js';
+import { equivalenceClasses, inLargestClass, majority, mean } from '../../core/stats.js';
 
 describe('equivalenceClasses', () => {
   it('keys each answer by the position of the first equivalent one; null stays null', () => {
@@ -22,5 +22,17 @@ describe('mean', () => {
   it('averages and refuses an empty list', () => {
     assert.equal(mean([1, 2, 3, 6]), 3);
     assert.throws(() => mean([]), /empty/);
+  });
+});
+
+describe('inLargestClass', () => {
+  it('is true for any answer in a largest class, false for the rest and for null', () => {
+    // classes 0 (×2), 1 (×2), 3 (×1), null
+    const keys = [0, 1, 0, 3, 1, null];
+    assert.deepEqual(
+      keys.map((_, i) => inLargestClass(keys, i)),
+      [true, true, true, false, true, false],
+    );
+    assert.equal(inLargestClass([2, 2, 5], 2), false);
   });
 });

@@ -98,6 +98,33 @@ table('text, units, degrees and choice letters', [
   ['\\text{odd}', '\\text{even}', false],
 ]);
 
+// MATH-style forms, each verdict as math-verify 0.9.0 gives it (checked side by side with its parse/verify)
+table('percent, degrees, trailing units text and base subscripts grade as the field grades', [
+  ['$9\\%$', '$9$', true],
+  ['$9$', '$9\\%$', true],
+  ['$9$', '$9$ percent', true],
+  ['$9\\%$', '$0.09$', true],
+  ['$50\\%$', '$\\frac12$', true], // x% is x/100 as a reduced fraction
+  ['$30^\\circ$', '$30$', true],
+  ['$30$', '$30^{\\circ}$', true],
+  ['$30$', '$30$ degrees', true],
+  ['$5$', '$5 \\text{ apples}$', true],
+  ['$20\\text{ students}$', '$21$', false],
+  ['$7$', '$7 \\, \\mathrm{cm}$', true],
+  ['$12$', '$12$ inches', true],
+  ['$3$', '$3$ cups of flour', true],
+  ['$100$', '$100 \\text{ meters per second}$', true],
+  ['$52_8$', '$52_8$', true],
+  ['$52_8$', '$52_{8}$', true],
+  ['$52_8$', '$52$', true], // the digits as written
+  ['$52_8$', '$42$', false], // never converted to base 10
+  ['$1011_2$', '$11$', false],
+  ['$13_{10}$', '$13$', true],
+  ['$52_8$', '$53_8$', false],
+  ['$x_1$', '$x$', false], // a subscript on a letter is part of the name
+  ['$2A_{16}$', '$42$', false],
+]);
+
 table('intervals, sets, tuples and matrices', [
   ['[0,1)', '[0, 1)', true],
   ['(0,9)', '[0,9)', false],

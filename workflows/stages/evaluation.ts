@@ -15,13 +15,24 @@ export async function evaluationStage(input: {
   const { evaluation } = ctx.config.stages;
   const usage = emptyAccount();
   const records: ArtifactRef[] = [];
+  // Each benchmark's own sampling settings (e.g. Avg@32 on AIME), the stage's defaults otherwise.
+  // (A config recorded before per-benchmark settings existed has no `benchmarks`.)
+  const perBenchmark: Partial<typeof evaluation.benchmarks> = evaluation.benchmarks ?? {};
+  const settings = input.benchmarks.map((b) => ({ ...evaluation, ...perBenchmark[b.name] }));
   await withStudent(ctx, checkpoint, async (student) => {
-    for (const b of input.benchmarks) {
+    for (const [i, b] of input.benchmarks.entries()) {
+      const e = settings[i]!;
       const r = await runLlmStep(
         ctx,
         'evaluate',
         b.problems,
-        { n: evaluation.samples, temperature: evaluation.temperature, benchmark: b.name },
+        {
+          n: e.samples,
+          temperature: e.temperature,
+          top_p: e.topP,
+          max_tokens: e.maxTokens,
+          benchmark: b.name,
+        },
         [student],
       );
       addAccount(usage, r.usage);
@@ -32,7 +43,8 @@ export async function evaluationStage(input: {
     store: ctx.config.store,
     records,
     checkpoint: checkpoint.name,
-    samples: evaluation.samples,
+    // Pass@k at the smallest k every benchmark sampled; Avg@k is per problem over its own samples.
+    samples: Math.min(...settings.map((e) => e.samples)),
     simulated: checkpoint.simulated || studentSimulated(ctx.config),
   });
   return {

@@ -1,4 +1,4 @@
-import { setCurrentDetails } from '@temporalio/workflow';
+import { patched, setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { orchestration } from '../proxies.js';
 import { withStudent } from '../serving.js';
@@ -15,9 +15,9 @@ export type ExamInput = Pick<
 /**
  * WarriorMath stages 1–4: each committee member in turn examines the student on its weakest
  * categories → the labeller's self-consistent reference answer → the student's N rollouts, keeping
- * the problems it solves at most `maxAccuracy` of the time (its defects) → the problems it solved
- * too often are critiqued by the other members, rewritten by one of them and assessed again, up to
- * R times → near-duplicate removal and decontamination → KCenterGreedy on embeddings.
+ * the problems it solves at most `maxAccuracy` of the time (its defects) → each defect is critiqued
+ * by the other members, revised by its author, answered and assessed again, up to R times →
+ * near-duplicate removal and decontamination → KCenterGreedy keeps a fraction, on embeddings.
  */
 export async function examStage(input: ExamInput): Promise<SynthesisResult> {
   const { ctx } = input;
@@ -50,16 +50,16 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
     ctx,
     'examine',
     plan.tasks,
-    { members, temperature: s.generation.temperature },
+    { members, temperature: s.generation.temperature, max_tokens: s.generation.maxTokens },
     lanes,
   );
   track('examine', examined);
   funnel.examined = examined.output.count;
 
-  const defects: ArtifactRef[] = [];
-  let pending = examined.output;
-  for (let r = 0; ; r++) {
-    const at = r === 0 ? '' : ` (refinement ${r})`;
+  // Histories recorded before this patch refined the problems solved too often and kept an
+  // absolute k-center size; they replay on the old branch.
+  const faithful = patched('exam-refines-defects');
+  const assess = async (pending: ArtifactRef, at: string) => {
     const step = (name: string) => `${name}${at}`;
     setCurrentDetails(`assessing ${pending.count} exam problems${at}`);
     const answered = await runLlmStep(
@@ -70,6 +70,7 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
         n: s.referenceAnswer.samples,
         temperature: s.referenceAnswer.temperature,
         top_p: s.referenceAnswer.topP,
+        max_tokens: s.referenceAnswer.maxTokens,
         minAgreement: s.referenceAnswer.minAgreement,
       },
       [{ role: 'labeller', endpointName: config.roles.labeller }],
@@ -91,52 +92,85 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
       assessed: assessed.output,
       maxAccuracy: e.maxAccuracy,
     });
-    defects.push(split.defects);
     funnel[step('answer-verified')] = answered.output.count;
     funnel[step('assessed')] = assessed.output.count;
     funnel[step('defects')] = split.defects.count;
     funnel[step('solved too often')] = split.solvedTooOften.count;
-    if (split.solvedTooOften.count === 0) break;
-    if (r === e.refineRounds) {
-      counts[`dropped: solved too often after ${r} refinements`] = split.solvedTooOften.count;
-      break;
-    }
-
-    setCurrentDetails(`critiquing and refining ${split.solvedTooOften.count} problems (round ${r + 1})`);
+    return split;
+  };
+  const critiqueAndRefine = async (problems: ArtifactRef, round: number) => {
+    setCurrentDetails(`critiquing and refining ${problems.count} problems (round ${round})`);
     const params = { members, temperature: s.judging.temperature };
-    const critiqued = await runLlmStep(ctx, 'critique', split.solvedTooOften, params, lanes);
-    track(`critique ${r + 1}`, critiqued);
+    const critiqued = await runLlmStep(ctx, 'critique', problems, params, lanes);
+    track(`critique ${round}`, critiqued);
     const refined = await runLlmStep(
       ctx,
       'refine',
       critiqued.output,
-      { members, temperature: s.generation.temperature },
+      faithful
+        ? {
+            members,
+            temperature: s.generation.temperature,
+            max_tokens: s.generation.maxTokens,
+            byAuthor: true,
+          }
+        : { members, temperature: s.generation.temperature },
       lanes,
     );
-    track(`refine ${r + 1}`, refined);
-    funnel[`refined (refinement ${r + 1})`] = refined.output.count;
-    pending = refined.output;
+    track(`refine ${round}`, refined);
+    funnel[`refined (refinement ${round})`] = refined.output.count;
+    return refined.output;
+  };
+
+  const defects: ArtifactRef[] = [];
+  if (faithful) {
+    // WarriorMath refines the defects: the other members critique each problem the student
+    // fails, its author revises it, and the revision is answered and assessed again. A revision
+    // the student now solves too often leaves its earlier (failed, verified) version in the set.
+    // Problems solved too often from the start are dropped, not refined: they show no defect,
+    // and making them harder is the difficulty-raising the method sets itself apart from.
+    let split = await assess(examined.output, '');
+    counts['dropped: solved too often (no defect)'] = split.solvedTooOften.count;
+    defects.push(split.defects);
+    for (let r = 1; r <= e.refineRounds && split.defects.count > 0; r++) {
+      split = await assess(await critiqueAndRefine(split.defects, r), ` (refinement ${r})`);
+      counts[`refinement ${r}: solved too often, earlier version kept`] = split.solvedTooOften.count;
+      defects.push(split.defects);
+    }
+  } else {
+    let pending = examined.output;
+    for (let r = 0; ; r++) {
+      const split = await assess(pending, r === 0 ? '' : ` (refinement ${r})`);
+      defects.push(split.defects);
+      if (split.solvedTooOften.count === 0) break;
+      if (r === e.refineRounds) {
+        counts[`dropped: solved too often after ${r} refinements`] = split.solvedTooOften.count;
+        break;
+      }
+      pending = await critiqueAndRefine(split.solvedTooOften, r + 1);
+    }
   }
 
-  const all = await orchestration().concatProblems({ store, sets: defects });
+  const all = await orchestration().concatProblems({ store, sets: defects, latestRevision: faithful });
   funnel['defects, all rounds'] = all.problems.count;
   const deduped = await dedupInto(ctx, all.problems, input.against, counts);
   funnel['after dedup/decontamination'] = deduped.synthetic.count;
 
-  // k-center keeps every problem when there are no more than `keep`: nothing to embed then.
+  // k-center keeps a fraction (rounded up) of the defects; when that is all of them, nothing is embedded.
+  const keep = faithful && e.keep <= 1 ? Math.ceil(e.keep * deduped.synthetic.count) : e.keep;
   let kept: { problems: ArtifactRef; cached: boolean } = {
     problems: deduped.synthetic,
     cached: deduped.cached,
   };
-  if (deduped.synthetic.count > e.keep) {
-    setCurrentDetails(`choosing ${e.keep} diverse problems of ${deduped.synthetic.count}`);
+  if (deduped.synthetic.count > keep) {
+    setCurrentDetails(`choosing ${keep} diverse problems of ${deduped.synthetic.count}`);
     const texts = await orchestration().problemTexts({ store, problems: deduped.synthetic });
     const vectors = await embed(ctx, 'embed', texts.texts, usage);
     kept = await orchestration().selectDiverse({
       store,
       problems: deduped.synthetic,
       vectors,
-      keep: e.keep,
+      keep,
       seed: config.seed + ctx.round,
     });
   }

@@ -19,7 +19,11 @@ export async function goldStage(input: { ctx: StageContext; problems: ArtifactRe
   const { config } = ctx;
   const members = config.roles.committee;
   const lanes = members.map((endpointName, i) => ({ role: `committee.${i}`, endpointName }));
-  const params = { members, temperature: config.stages.generation.temperature };
+  const params = {
+    members,
+    temperature: config.stages.generation.temperature,
+    max_tokens: config.stages.gold.maxTokens,
+  };
   const answered = await runLlmStep(ctx, 'committee-answers', input.problems, params, lanes);
   const judged = await runLlmStep(
     ctx,

@@ -119,9 +119,13 @@ async function generateAndLabel(ctx: StageContext, lists: ArtifactRef, track: Tr
   const { config } = ctx;
   const s = config.stages;
   setCurrentDetails(`generating ${lists.count} problems`);
-  const generated = await runLlmStep(ctx, 'generate', lists, { temperature: s.generation.temperature }, [
-    { role: 'generator', endpointName: config.roles.generator },
-  ]);
+  const generated = await runLlmStep(
+    ctx,
+    'generate',
+    lists,
+    { temperature: s.generation.temperature, max_tokens: s.generation.maxTokens },
+    [{ role: 'generator', endpointName: config.roles.generator }],
+  );
   track('generate', generated);
 
   setCurrentDetails(`judging ${generated.output.count} problems`);
@@ -147,6 +151,7 @@ async function generateAndLabel(ctx: StageContext, lists: ArtifactRef, track: Tr
       n: s.referenceAnswer.samples,
       temperature: s.referenceAnswer.temperature,
       top_p: s.referenceAnswer.topP,
+      max_tokens: s.referenceAnswer.maxTokens,
       minAgreement: s.referenceAnswer.minAgreement,
     },
     [{ role: 'labeller', endpointName: config.roles.labeller }],

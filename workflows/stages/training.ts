@@ -57,13 +57,16 @@ export async function rlStage(input: {
   base: Checkpoint;
   parquet?: ArtifactRef;
 }): Promise<TrainedModel> {
-  const { rl } = input.ctx.config.stages;
+  const { initialGroupFilter, groupFilter, ...rl } = input.ctx.config.stages.rl;
+  // SwS: the initial RL keeps every group (bounds 0 / 1) so each problem's accuracy history is
+  // complete; only augmented RL (stage J) filters groups to the accuracy band.
+  const augmented = input.ctx.stage === 'augmented-rl';
   return train(
     input.ctx,
     'rl',
     input.base,
     input.trainSet,
-    { ...rl },
+    { ...rl, groupFilter: augmented ? groupFilter : initialGroupFilter },
     { 'train problems': input.trainSet.count },
     input.parquet ? { parquet: input.parquet } : {},
   );
@@ -134,13 +137,19 @@ export async function assessStage(input: {
   ctx: StageContext;
   trainSet: ArtifactRef;
   checkpoint: Checkpoint;
+  /** the accuracy log the previous round read: this assessment appends to it */
+  history?: ArtifactRef;
 }) {
   const { ctx } = input;
   const { rl } = ctx.config.stages;
   const assessed = await withStudent(ctx, input.checkpoint, (student) =>
     runLlmStep(ctx, 'assess', input.trainSet, { n: rl.rollouts, temperature: rl.temperature }, [student]),
   );
-  const log = await orchestration().buildAccuracyLog({ store: ctx.config.store, assessed: assessed.output });
+  const log = await orchestration().buildAccuracyLog({
+    store: ctx.config.store,
+    assessed: assessed.output,
+    ...(input.history ? { history: input.history } : {}),
+  });
   return {
     accuracyLog: log.accuracyLog,
     record: stageRecord(ctx, {

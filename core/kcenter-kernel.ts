@@ -1,0 +1,115 @@
+import wabt from 'wabt';
+
+/**
+ * The inner loop of KCenterGreedy as a WebAssembly SIMD kernel: one call does one pick's pass
+ * over every row (dot product with the newest centre in f32x4 lanes, the expanded squared
+ * distance, the running minimum and the farthest point), so a pick is as fast as numpy's
+ * float32 matrix-vector product instead of a scalar JS loop (`npm run bench:kcenter`).
+ * The WAT below is assembled once per process by wabt.
+ *
+ * Memory layout (byte offsets chosen by the caller): data n×d f32 row-major, c d f32 (the
+ * centre), norms n f32 (‖x_i‖²), min n f32 (distance to the nearest pick; −1 marks a pick).
+ */
+const WAT = `
+(module
+  (memory (export "memory") 1)
+  ;; x·y over d floats at byte offsets x and y: four f32x4 accumulators (16 floats a step, so the
+  ;; adds do not wait on each other), then a scalar tail
+  (func $dot (param $x i32) (param $y i32) (param $d i32) (result f32)
+    (local $end i32) (local $a v128) (local $b v128) (local $e v128) (local $f v128) (local $s f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $d) (i32.const -16)) (i32.const 2))))
+    (local.set $d (i32.and (local.get $d) (i32.const 15)))
+    (block $done
+      (loop $lanes
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $a (f32x4.add (local.get $a)
+          (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $y)))))
+        (local.set $b (f32x4.add (local.get $b)
+          (f32x4.mul (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $y)))))
+        (local.set $e (f32x4.add (local.get $e)
+          (f32x4.mul (v128.load offset=32 (local.get $x)) (v128.load offset=32 (local.get $y)))))
+        (local.set $f (f32x4.add (local.get $f)
+          (f32x4.mul (v128.load offset=48 (local.get $x)) (v128.load offset=48 (local.get $y)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 64)))
+        (local.set $y (i32.add (local.get $y) (i32.const 64)))
+        (br $lanes)))
+    (local.set $b (f32x4.add (local.get $b) (f32x4.add (local.get $e) (local.get $f))))
+    (local.set $a (f32x4.add (local.get $a) (local.get $b)))
+    (local.set $s (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a)))
+      (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
+    (block $end
+      (loop $tail
+        (br_if $end (i32.eqz (local.get $d)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $y)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $d (i32.sub (local.get $d) (i32.const 1)))
+        (br $tail)))
+    (local.get $s))
+
+  ;; norms[i] = x_i·x_i
+  (func (export "norms") (param $n i32) (param $d i32) (param $data i32) (param $norms i32)
+    (local $i i32) (local $row i32)
+    (local.set $row (local.get $data))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (f32.store (i32.add (local.get $norms) (i32.shl (local.get $i) (i32.const 2)))
+          (call $dot (local.get $row) (local.get $row) (local.get $d)))
+        (local.set $row (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; one pick: update every unpicked row's minimum with its distance to c; return the farthest
+  ;; row (lowest index on ties), or -1 when every row is picked
+  (func (export "pick") (param $n i32) (param $d i32) (param $data i32) (param $c i32)
+      (param $norms i32) (param $min i32) (param $cnorm f32) (result i32)
+    (local $i i32) (local $row i32) (local $at i32) (local $m f32) (local $dist f32)
+    (local $far i32) (local $farDist f32)
+    (local.set $far (i32.const -1))
+    (local.set $farDist (f32.const -1))
+    (local.set $row (local.get $data))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.add (local.get $min) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $m (f32.load (local.get $at)))
+        (if (f32.ne (local.get $m) (f32.const -1))
+          (then
+            (local.set $dist (f32.max (f32.const 0)
+              (f32.add
+                (f32.sub (f32.load (i32.add (local.get $norms) (i32.shl (local.get $i) (i32.const 2))))
+                         (f32.mul (f32.const 2) (call $dot (local.get $row) (local.get $c) (local.get $d))))
+                (local.get $cnorm))))
+            (if (f32.lt (local.get $dist) (local.get $m))
+              (then (local.set $m (local.get $dist)) (f32.store (local.get $at) (local.get $m))))
+            (if (f32.gt (local.get $m) (local.get $farDist))
+              (then (local.set $farDist (local.get $m)) (local.set $far (local.get $i))))))
+        (local.set $row (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+    (local.get $far)))
+`;
+
+export interface KCenterKernel {
+  memory: WebAssembly.Memory;
+  norms(n: number, d: number, data: number, norms: number): void;
+  pick(n: number, d: number, data: number, c: number, norms: number, min: number, cnorm: number): number;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** A fresh instance (its own memory) of the kernel; the module is assembled once per process. */
+export async function kCenterKernel(): Promise<KCenterKernel> {
+  compiled ??= wabt().then((w) => {
+    const parsed = w.parseWat('kcenter.wat', WAT, { simd: true });
+    try {
+      return WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
+    } finally {
+      parsed.destroy();
+    }
+  });
+  const instance = await WebAssembly.instantiate(await compiled);
+  return instance.exports as unknown as KCenterKernel;
+}
