@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { planRun } from '../core/plan.js';
 import { detectWeaknesses } from '../core/weakness.js';
 import { AccuracyLog } from '../schemas/records.js';
 import { RunConfig } from '../schemas/config.js';
@@ -12,6 +13,7 @@ import { addEloCommand } from './elo.js';
 import { loadRunConfig } from './config-file.js';
 import { CliError, ExitCode, explain } from './errors.js';
 import { listRuns } from './list.js';
+import { datasetSizes, planTables } from './plan.js';
 import { fullReport, runsTable } from './report.js';
 import { writeRunReport } from './report-file.js';
 import { readRun, type RunView } from './run-status.js';
@@ -64,6 +66,49 @@ export function buildProgram(): Command {
         `ok: run ${c.runId}, ${c.rounds} round(s), store ${c.store.kind}, jobs ${c.jobs.backend.kind}`,
       );
     });
+
+  program
+    .command('plan')
+    .description(
+      'what a run will cost before it starts: LLM requests and tokens per stage and role, training GPU-hours, price',
+    )
+    .argument('<config>')
+    .option('--train-size <n>', 'training-set size, when data.trainSet cannot be read from here')
+    .option(
+      '--benchmark-size <name=n>',
+      'a benchmark size, when its URI cannot be read from here (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--pool-size <n>', 'problem-pool size, when data.pool cannot be read from here')
+    .option('--json', 'print the plan as JSON')
+    .action(
+      async (
+        path: string,
+        opts: { trainSize?: string; benchmarkSize: string[]; poolSize?: string; json?: boolean },
+      ) => {
+        const count = (flag: string, v: string | undefined) => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!(Number.isInteger(n) && n >= 0)) throw badInput(`${flag}: expected a count, got "${v}"`);
+          return n;
+        };
+        const benchmarks: Record<string, number> = {};
+        for (const kv of opts.benchmarkSize) {
+          const m = /^([^=]+)=(.*)$/.exec(kv);
+          if (!m) throw badInput(`--benchmark-size: expected name=n, got "${kv}"`);
+          benchmarks[m[1]!] = count(`--benchmark-size ${m[1]}`, m[2])!;
+        }
+        const config = await loadRunConfig(path);
+        const sizes = await datasetSizes(config, {
+          train: count('--train-size', opts.trainSize),
+          benchmarks,
+          pool: count('--pool-size', opts.poolSize),
+        });
+        const plan = planRun(config, sizes);
+        console.log(opts.json ? JSON.stringify({ sizes, ...plan }, null, 2) : planTables(plan, sizes));
+      },
+    );
 
   program
     .command('start')

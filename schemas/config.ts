@@ -433,6 +433,33 @@ export const StagesConfig = z
   .strict();
 export type StagesConfig = z.infer<typeof StagesConfig>;
 
+/** Planning figures: what `drill plan` needs that no other setting says. */
+export const PlanFigures = z
+  .object({
+    trainingTokensPerGpuSecond: z
+      .number()
+      .positive()
+      .default(1000)
+      .describe(
+        'training throughput, tokens per GPU-second, for GPU-hours per job (ours: a rough figure for a 7B model; measure your trainer)',
+      ),
+    promptTokensPerRequest: z
+      .number()
+      .nonnegative()
+      .default(512)
+      .describe('typical prompt length in tokens, for prompt tokens and their price (ours)'),
+    maxCompletionTokens: z
+      .number()
+      .int()
+      .positive()
+      .default(2048)
+      .describe(
+        'completion tokens per choice of every role but the student (whose bound is stages.rl.maxResponseTokens) (ours)',
+      ),
+  })
+  .strict();
+export type PlanFigures = z.infer<typeof PlanFigures>;
+
 export const RunConfig = z
   .object({
     runId: z
@@ -466,6 +493,9 @@ export const RunConfig = z
     store: StoreConfig,
     jobs: JobsConfig.prefault({}),
     stages: StagesConfig.prefault({}),
+    throughput: PlanFigures.optional().describe(
+      'figures `drill plan` uses to estimate a run before it starts (each defaults as described); they change nothing in the run',
+    ),
   })
   .strict()
   .superRefine((cfg, ctx) => {
