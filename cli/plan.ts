@@ -92,6 +92,6 @@ export function planTables(plan: RunPlan, sizes: DatasetSizes): string {
     `LLM calls per stage and role ("≤": at most — the funnel's filters are unknown before the run; completion tokens are n × max tokens)\n${calls.toString()}`,
     `Training jobs (${f.trainingTokensPerGpuSecond} tokens per GPU-second)\n${jobs.toString()}`,
     `Total: ≤ ${int(t.requests)} requests, ≤ ${int(t.promptTokens)} prompt and ≤ ${int(t.completionTokens)} completion tokens, ≤ $${t.costUsd.toFixed(2)}${plan.unpriced ? ' (endpoints without a price not counted)' : ''}, ≤ ${t.gpuHours.toFixed(2)} GPU-hours`,
-    `Assumed: ${f.promptTokensPerRequest} prompt tokens per request, ${f.maxCompletionTokens} completion tokens per choice for roles other than the student (config "throughput")`,
+    `Assumed: ${f.promptTokensPerRequest} prompt tokens per request, ${f.maxCompletionTokens} completion tokens per choice for roles without a max tokens setting (config "throughput")`,
   ].join('\n\n');
 }

@@ -109,11 +109,23 @@ export function planRun(config: RunConfig, sizes: DatasetSizes): RunPlan {
   };
   const student = (stage: string, requests: number, n: number, bound: Bound) =>
     call(stage, 'student', [r.student], requests, n, bound, { maxTokens: studentMax });
-  const committee = (stage: string, requests: number, bound: Bound) =>
-    call(stage, 'committee', members, requests, 1, bound);
+  const committee = (stage: string, requests: number, bound: Bound, opts: { maxTokens?: number } = {}) =>
+    call(stage, 'committee', members, requests, 1, bound, opts);
+  const gen = { maxTokens: s.generation.maxTokens };
+  const label = { maxTokens: s.referenceAnswer.maxTokens };
   const evaluate = (after: string, bound: Bound) => {
-    for (const b of config.data.benchmarks)
-      student(`evaluation.${after}`, sizes.benchmarks[b.name] ?? 0, s.evaluation.samples, bound);
+    for (const b of config.data.benchmarks) {
+      const own = s.evaluation.benchmarks[b.name];
+      call(
+        `evaluation.${after}`,
+        'student',
+        [r.student],
+        sizes.benchmarks[b.name] ?? 0,
+        own?.samples ?? s.evaluation.samples,
+        bound,
+        { maxTokens: own?.maxTokens ?? s.evaluation.maxTokens },
+      );
+    }
   };
   const train = (stage: string, kind: PlannedJob['kind'], examples: number, tokens: number, bound: Bound) =>
     jobs.push({
@@ -146,53 +158,59 @@ export function planRun(config: RunConfig, sizes: DatasetSizes): RunPlan {
     call('synthesis', 'embedder', [r.embedder], failed * s.concepts.perProblem, 1, 'at most', {
       embed: true,
     });
-    let candidates: number;
-    let candidatesBound: Bound;
-    if (s.synthesis.mode === 'select') {
+    let candidates = 0;
+    let candidatesBound: Bound = 'at most';
+    if (!s.synthesis.enabled) {
+      // WarriorMath only: no SwS synthesis.
+    } else if (s.synthesis.mode === 'select') {
       call('synthesis', 'embedder', [r.embedder], sizes.pool ?? 0, 1, 'exact', { embed: true });
       candidates = s.sampler.budget * s.synthesis.perList;
       candidatesBound = 'at most';
     } else {
       const lists = s.sampler.budget;
-      call('synthesis', 'generator', [r.generator], lists, 1, 'exact');
+      call('synthesis', 'generator', [r.generator], lists, 1, 'exact', gen);
       r.judges.forEach((j, i) => call('synthesis', `judges.${i}`, [j], lists, 1, 'at most'));
-      call('synthesis', 'labeller', [r.labeller], lists, s.referenceAnswer.samples, 'at most');
+      call('synthesis', 'labeller', [r.labeller], lists, s.referenceAnswer.samples, 'at most', label);
       candidates = lists;
       candidatesBound = 'at most';
     }
-    student('synthesis', candidates, s.difficulty.samples, candidatesBound);
+    if (s.synthesis.enabled) student('synthesis', candidates, s.difficulty.samples, candidatesBound);
     let problems = candidates;
 
     if (s.exam.enabled) {
       const tasks = members.length * s.exam.candidatesPerMember;
-      committee('exam', tasks, 'exact');
+      committee('exam', tasks, 'exact', gen);
       for (let k = 0; k <= s.exam.refineRounds; k++) {
         if (k > 0) {
-          // The other members critique each problem solved too often; one of them rewrites it.
+          // The other members critique each defect; its author revises it.
           committee('exam', tasks * (members.length - 1), 'at most');
-          committee('exam', tasks, 'at most');
+          committee('exam', tasks, 'at most', gen);
         }
-        call('exam', 'labeller', [r.labeller], tasks, s.referenceAnswer.samples, 'at most');
+        call('exam', 'labeller', [r.labeller], tasks, s.referenceAnswer.samples, 'at most', label);
         student('exam', tasks, s.exam.rollouts, 'at most');
       }
-      if (tasks > s.exam.keep) call('exam', 'embedder', [r.embedder], tasks, 1, 'at most', { embed: true });
-      problems += Math.min(tasks, s.exam.keep);
+      // keep ≤ 1 is a fraction of the defects, above 1 a count (as in workflows/stages/exam.ts).
+      const keep = s.exam.keep <= 1 ? Math.ceil(s.exam.keep * tasks) : s.exam.keep;
+      if (tasks > keep) call('exam', 'embedder', [r.embedder], tasks, 1, 'at most', { embed: true });
+      problems += Math.min(tasks, keep);
     }
 
     // Gold: every member answers each problem; every pair of members meets once.
     const pairs = (members.length * (members.length - 1)) / 2;
-    committee('gold', problems * members.length, 'at most');
-    committee('gold', problems * pairs, 'at most');
-    const gold = problems;
-    train('sft', 'sft', gold, gold * s.sft.maxLength * s.sft.epochs, 'at most');
-    evaluate('sft', 'at most');
-    for (let i = 1; i <= s.dpo.rounds; i++) {
+    const gold = s.gold.enabled ? problems : 0;
+    committee('gold', gold * members.length, 'at most', { maxTokens: s.gold.maxTokens });
+    committee('gold', gold * pairs, 'at most');
+    if (gold > 0) {
+      train('sft', 'sft', gold, gold * s.sft.maxLength * s.sft.epochs, 'at most');
+      evaluate('sft', 'at most');
+    }
+    for (let i = 1; gold > 0 && i <= s.dpo.rounds; i++) {
       student(`dpo-${i}`, gold, s.dpo.rollouts, 'at most');
       // A pair is a chosen and a rejected answer, each at most sft.maxLength, seen once.
       train(`dpo-${i}`, 'dpo', gold, gold * 2 * s.sft.maxLength, 'at most');
       evaluate(`dpo-${i}`, 'at most');
     }
-    if (s.augmentedRl.enabled) {
+    if (s.augmentedRl.enabled && problems > 0) {
       trainSet += problems;
       trainBound = 'at most';
       train('augmented-rl', 'rl', trainSet, rlTokens(trainSet), trainBound);

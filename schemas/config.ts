@@ -454,7 +454,7 @@ export const PlanFigures = z
       .positive()
       .default(2048)
       .describe(
-        'completion tokens per choice of every role but the student (whose bound is stages.rl.maxResponseTokens) (ours)',
+        'completion tokens per choice of roles with no max tokens setting (classifier, concept extractor, judges, critiques, battles) (ours)',
       ),
   })
   .strict();
