@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { demoConfig } from '../../cli/demo-config.js';
 import type { RunPlan } from '../../core/plan.js';
-
-const DRILL = fileURLToPath(new URL('../../bin/drill.js', import.meta.url));
-const run = async (args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [DRILL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+import { runDrill as run } from './run-drill.js';
 
 void describe('drill plan', () => {
   void it('counts the datasets of the config and prints every stage, its bound and the totals', async () => {
