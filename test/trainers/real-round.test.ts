@@ -134,7 +134,11 @@ void describe('one round with the real tiny student', () => {
 
   void it('every checkpoint is a real weights folder in the S3 store, checked by sha256', async () => {
     const training = specs.filter((s) => s.kind !== 'serve');
-    assert.deepEqual(training.map((s) => s.kind).sort(), ['dpo', 'rl', 'rl', 'sft']);
+    // DPO runs a round while failures remain (up to stages.dpo.rounds): one job per dpo-N stage.
+    const dpoRounds = status.stages.filter((s) => /^dpo-\d+$/.test(s.stage)).length;
+    assert.ok(dpoRounds >= 1, 'at least one DPO round ran');
+    const expected = ['rl', 'rl', 'sft', ...Array<string>(dpoRounds).fill('dpo')].sort();
+    assert.deepEqual(training.map((s) => s.kind).sort(), expected);
     for (const spec of training) {
       const checkpoint = await s3Json(`${spec.outputUri}checkpoint.json`);
       assert.equal(checkpoint.simulated, false);
