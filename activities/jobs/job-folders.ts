@@ -47,15 +47,16 @@ export function jobFolders(workdir: string) {
     async claim(
       name: string,
       specJson: string,
-      ended: (h: JobHandle) => Promise<'failed' | 'cancelled' | undefined>,
+      /** The backend's status: a failed or cancelled job is kept for its logs and submitted anew. */
+      status: (h: JobHandle) => Promise<JobStatus>,
       start: () => Promise<JobHandle>,
       discover: () => Promise<JobHandle | undefined> = async () => undefined,
     ): Promise<{ handle: JobHandle; attached: boolean }> {
       await mkdir(dir(name), { recursive: true });
       const existing = (await handle(name)) ?? (await discover());
       if (existing) {
-        const state = await ended(existing);
-        if (state === undefined) return { handle: existing, attached: true };
+        const { state } = await status(existing);
+        if (state !== 'failed' && state !== 'cancelled') return { handle: existing, attached: true };
         await rename(dir(name), `${dir(name)}.${state}-${Date.now()}`);
         await mkdir(dir(name), { recursive: true });
       }
@@ -69,7 +70,7 @@ export function jobFolders(workdir: string) {
         if (raced) return { handle: raced, attached: true };
         if (age < STALE_LOCK_MS) throw new Error(`job ${name} is being submitted by another attempt`);
         await rm(lockPath, { force: true });
-        return this.claim(name, specJson, ended, start, discover);
+        return this.claim(name, specJson, status, start, discover);
       }
       await writeFile(file(name, 'spec.json'), specJson);
       const started = await start();

@@ -54,26 +54,18 @@ export function createLocalBackend(opts: {
         );
       }
       const dir = folders.dir(spec.name);
-      return folders.claim(
-        spec.name,
-        JSON.stringify(spec, null, 2),
-        async (h) => {
-          const { state } = await status(h);
-          return state === 'failed' || state === 'cancelled' ? state : undefined;
-        },
-        async () => {
-          const child = spawn('sh', ['-c', WRAPPER, 'drill-job', ...command, `${dir}/spec.json`], {
-            cwd: dir,
-            detached: true,
-            stdio: 'ignore',
-            env: { ...process.env, ...opts.env, DRILL_JOB_CWD: opts.cwd ?? process.cwd() },
-          });
-          if (child.pid === undefined)
-            throw new Error(`could not start job ${spec.name}: ${command[0]} did not spawn`);
-          child.unref();
-          return { name: spec.name, backend: 'local', id: String(child.pid) };
-        },
-      );
+      return folders.claim(spec.name, JSON.stringify(spec, null, 2), status, async () => {
+        const child = spawn('sh', ['-c', WRAPPER, 'drill-job', ...command, `${dir}/spec.json`], {
+          cwd: dir,
+          detached: true,
+          stdio: 'ignore',
+          env: { ...process.env, ...opts.env, DRILL_JOB_CWD: opts.cwd ?? process.cwd() },
+        });
+        if (child.pid === undefined)
+          throw new Error(`could not start job ${spec.name}: ${command[0]} did not spawn`);
+        child.unref();
+        return { name: spec.name, backend: 'local', id: String(child.pid) };
+      });
     },
 
     async cancel(handle: JobHandle) {

@@ -205,10 +205,7 @@ export function createSlurmBackend(
       return folders.claim(
         spec.name,
         JSON.stringify(spec, null, 2),
-        async (h) => {
-          const { state } = await status(h);
-          return state === 'failed' || state === 'cancelled' ? state : undefined;
-        },
+        status,
         () => sbatch(spec, command),
         () => discover(spec.name),
       );
