@@ -228,7 +228,7 @@ void describe('training loop branches with mocked activities', () => {
     assert.equal(status.checkpoint, status.stages.find((s) => s.stage === 'rl')!.checkpoint);
   });
 
-  void it('critiques and refines at most refineRounds times, then drops what is still solved too often', async () => {
+  void it('refines the defects at most refineRounds times while every revision stays a defect', async () => {
     const { status, steps } = await run(
       'refine-cap',
       { solvedTooOften: 3 },
@@ -237,8 +237,11 @@ void describe('training loop branches with mocked activities', () => {
     assert.equal(steps.filter((s) => s === 'critique').length, 2);
     assert.equal(steps.filter((s) => s === 'refine').length, 2);
     const exam: StageRecord = status.stages.find((s) => s.stage === 'exam')!;
-    assert.equal(exam.counts['dropped: solved too often after 2 refinements'], 3);
-    // Three assessment rounds (the first and one per refinement), each keeping its defects.
+    // Problems solved too often from the start show no defect: dropped, not refined.
+    assert.equal(exam.counts['dropped: solved too often (no defect)'], 3);
+    assert.equal(exam.counts['refinement 2: solved too often, earlier version kept'], 3);
+    assert.equal(exam.counts['refinement 3: solved too often, earlier version kept'], undefined);
+    // Three assessment rounds (the first and one per refinement), each keeping its defect.
     assert.equal(exam.counts['defects, all rounds'], 3);
   });
 });
