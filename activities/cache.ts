@@ -58,6 +58,7 @@ export async function cachedStep<O>(
   store: ArtifactStore,
   id: StepIdentity,
   produce: (outPrefix: string, key: string) => Promise<O>,
+  clock: () => Date = () => new Date(),
 ): Promise<CachedResult<O>> {
   const key = stepKey(id);
   const manifestKey = `cache/${id.step}/${key}.json`;
@@ -66,9 +67,9 @@ export async function cachedStep<O>(
     return { output: (JSON.parse(existing) as StepManifest<O>).output, cached: true, key };
   }
   const output = await produce(`artifacts/${id.step}/${key}`, key);
-  const manifest: StepManifest<O> = { step: id.step, key, output, producedAt: new Date().toISOString() };
+  const manifest: StepManifest<O> = { step: id.step, key, output, producedAt: clock().toISOString() };
   await store.putText(
-    `ledger/${id.step}/${key}/${Date.now()}-${randomUUID()}.json`,
+    `ledger/${id.step}/${key}/${clock().getTime()}-${randomUUID()}.json`,
     JSON.stringify({ host: hostname(), pid: process.pid }),
   );
   const won = await store.putText(manifestKey, JSON.stringify(manifest), { ifAbsent: true });

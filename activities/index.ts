@@ -1,14 +1,18 @@
+import type { ActivityDeps } from './deps.js';
 import { createServingActivities } from './jobs/serving.js';
 import { createTrainingActivities } from './jobs/training.js';
 import { createLlmQueueActivities } from './llm-queue.js';
 import { createStageActivities } from './stages/index.js';
 
-/** Activities by task queue: one process may serve all three queues, or each its own. */
-export function createActivities() {
+/**
+ * Activities by task queue: one process may serve all three queues, or each its own. The worker
+ * passes what they use (stores, job backends, clock, logger); see deps.ts.
+ */
+export function createActivities(deps: ActivityDeps) {
   return {
-    orchestration: createStageActivities(),
-    llm: createLlmQueueActivities(),
-    gpuJobs: { ...createTrainingActivities(), ...createServingActivities() },
+    orchestration: createStageActivities(deps),
+    llm: createLlmQueueActivities(deps),
+    gpuJobs: { ...createTrainingActivities(deps), ...createServingActivities(deps) },
   };
 }
 
@@ -16,4 +20,3 @@ export type OrchestrationActivities = ReturnType<typeof createStageActivities>;
 export type LlmActivities = ReturnType<typeof createLlmQueueActivities>;
 export type GpuActivities = ReturnType<typeof createTrainingActivities> &
   ReturnType<typeof createServingActivities>;
-export type { TrainingJobInput, TrainingJobOutput } from './jobs/training.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Names of the record schemas an artifact can hold; one name per concept (see ALGORITHMS.md). */
+/** Names of the record schemas an artifact can hold; one name per concept (see docs/methods.md). */
 export const RecordSchemaName = z.enum([
   'Problem',
   'Rollout',

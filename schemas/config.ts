@@ -4,7 +4,7 @@ import { EnvVarName } from './env-var.js';
 import { ServeConfig } from './recipe-trainers.js';
 
 /**
- * RunConfig: one run of the loop. Every threshold of ALGORITHMS.md is a field here with its
+ * RunConfig: one run of the loop. Every threshold of docs/methods.md is a field here with its
  * published default; choices marked "decision" there are fields too. Secrets are referenced by
  * environment-variable name only, so a config (and the workflow history holding it) never
  * carries a key.

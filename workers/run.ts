@@ -7,6 +7,7 @@ import {
 } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
+import { workerDeps } from '../activities/deps.js';
 import { createActivities } from '../activities/index.js';
 import { taskQueues, type TaskQueueName } from '../contract/queues.js';
 import { FailureMetrics } from './failure-metrics.js';
@@ -38,7 +39,7 @@ export async function startWorkers(opts: {
   bundle?: WorkflowBundle;
 }): Promise<RunningWorkers> {
   const connection = await NativeConnection.connect({ address: opts.settings.temporalAddress });
-  const activities = createActivities();
+  const activities = createActivities(workerDeps({ logger: opts.logger }));
   const workers: Worker[] = [];
   try {
     const names = taskQueues(opts.settings.queuePrefix);

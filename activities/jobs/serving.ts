@@ -6,9 +6,9 @@ import { ServeEndpoint, type JobSpec } from '../../schemas/job.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import { FAILURE_TYPES } from '../../contract/failures.js';
 import { folderUri, keyIn } from '../storage/folder-uri.js';
-import { storeFor } from '../stores.js';
+import type { ActivityDeps } from '../deps.js';
 import { recipeCommand } from './recipes.js';
-import { backendFor, jobStore } from './training.js';
+import { jobStore } from './training.js';
 
 export interface ServeInput {
   runId: string;
@@ -36,7 +36,7 @@ async function answers(baseURL: string): Promise<boolean> {
  * when a stage needs the student, stopped when the stage ends or is cancelled. The job name is
  * deterministic, so a retried start re-attaches to the server already running.
  */
-export function createServingActivities() {
+export function createServingActivities(deps: ActivityDeps) {
   return {
     async startServing(input: ServeInput): Promise<ServedStudent> {
       const { jobs } = input;
@@ -49,8 +49,8 @@ export function createServingActivities() {
           FAILURE_TYPES.invalidConfig,
         );
       }
-      const store = storeFor(input.store);
-      const backend = backendFor(jobs);
+      const store = deps.storeFor(input.store);
+      const backend = deps.backendFor(jobs);
       const ctx = Context.current();
       const digest = createHash('sha256').update(input.checkpoint.weightsUri).digest('hex').slice(0, 10);
       const jobName = `${input.runId}-${input.stage}-serve-${digest}`;
@@ -87,7 +87,7 @@ export function createServingActivities() {
     },
 
     async stopServing(input: { jobName: string; jobs: JobsConfig }): Promise<void> {
-      const backend = backendFor(input.jobs);
+      const backend = deps.backendFor(input.jobs);
       const handle = await backend.find(input.jobName);
       if (handle) await backend.cancel(handle);
     },

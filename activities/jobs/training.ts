@@ -10,12 +10,11 @@ import { FAILURE_TYPES } from '../../contract/failures.js';
 import { cachedStep } from '../cache.js';
 import { folderUri, keyIn } from '../storage/folder-uri.js';
 import type { ArtifactStore } from '../storage/store.js';
+import type { ActivityDeps } from '../deps.js';
 import { recordGpuHours } from '../metrics.js';
-import { storeFor } from '../stores.js';
-import { gpuHours, JobRefused, type JobBackend, type JobHandle } from './backend.js';
+import { gpuHours, JobRefused, type JobHandle } from './backend.js';
 import { jobFailure } from './failure.js';
 import { recipeCommand, recipeSettings } from './recipes.js';
-import { createBackend } from './registry.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Log lines carried by each heartbeat (visible in the Temporal UI's pending activity). */
@@ -46,10 +45,6 @@ export interface TrainingJobOutput {
   cached: boolean;
 }
 
-export function backendFor(jobs: JobsConfig): JobBackend {
-  return createBackend(jobs.backend, REPO_ROOT);
-}
-
 /** The program (and arguments) a job runs; the backend appends the spec file's path. */
 export function trainerCommand(jobs: JobsConfig, kind: JobKind): string[] {
   if (jobs.trainer.kind === 'trl' || jobs.trainer.kind === 'verl') return recipeCommand(jobs.trainer, kind);
@@ -74,7 +69,7 @@ async function readOutput(store: ArtifactStore, outputUri: string, file: string)
   return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 
-export function createTrainingActivities() {
+export function createTrainingActivities(deps: ActivityDeps) {
   return {
     /**
      * Submits (or re-attaches to) the training job and waits for it, heartbeating its id, state,
@@ -82,8 +77,8 @@ export function createTrainingActivities() {
      * its deterministic name and keeps waiting on it; cancelling the activity cancels the job.
      */
     async runTrainingJob(input: TrainingJobInput): Promise<TrainingJobOutput> {
-      const store = storeFor(input.store);
-      const backend = backendFor(input.jobs);
+      const store = deps.storeFor(input.store);
+      const backend = deps.backendFor(input.jobs);
       const ctx = Context.current();
       const result = await cachedStep(
         store,
@@ -116,11 +111,10 @@ export function createTrainingActivities() {
           try {
             const submitted = await backend.submit(spec, trainerCommand(input.jobs, input.kind));
             handle = submitted.handle;
-            ctx.log.info(submitted.attached ? 're-attached to training job' : 'training job submitted', {
-              jobName,
-              backend: backend.kind,
-              id: handle.id,
-            });
+            deps.logger.info(
+              { jobName, backend: backend.kind, id: handle.id },
+              submitted.attached ? 're-attached to training job' : 'training job submitted',
+            );
           } catch (err) {
             if (err instanceof JobRefused) {
               throw ApplicationFailure.nonRetryable(
@@ -184,6 +178,7 @@ export function createTrainingActivities() {
             accounting: { backend: backend.kind, jobId: handle.id, elapsedSeconds, gpuHours: accounted },
           };
         },
+        deps.clock,
       );
       if (!result.cached) recordGpuHours(result.output.metrics.gpuHours, result.output.metrics.simulated);
       return { ...result.output, cached: result.cached };

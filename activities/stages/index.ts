@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { StagesConfig, StoreConfig } from '../../schemas/config.js';
 import { cachedStep } from '../cache.js';
-import { storeFor } from '../stores.js';
+import type { ActivityDeps } from '../deps.js';
 import type { ArtifactStore } from '../storage/store.js';
 import { records } from './artifacts.js';
 import { buildAccuracyLog } from './assess-data.js';
@@ -27,19 +27,6 @@ interface WithStore {
   store: StoreConfig;
 }
 
-/** Runs a data step through the cache; the step's output object is returned with `cached`. */
-async function cached<O>(
-  input: WithStore,
-  step: string,
-  params: unknown,
-  inputs: (ArtifactRef | undefined)[],
-  produce: (store: ArtifactStore, prefix: string) => Promise<O>,
-): Promise<O & { cached: boolean }> {
-  const store = storeFor(input.store);
-  const r = await cachedStep(store, { step, params, inputs }, (prefix) => produce(store, prefix));
-  return { ...r.output, cached: r.cached };
-}
-
 /** An LLM step by name with the parameters that step takes. */
 export interface LlmStepInput<S extends LlmStepName = LlmStepName> extends WithStore {
   step: S;
@@ -47,10 +34,28 @@ export interface LlmStepInput<S extends LlmStepName = LlmStepName> extends WithS
   params: LlmStepParams[S];
 }
 
-export function createStageActivities() {
+export function createStageActivities(deps: ActivityDeps) {
+  /** Runs a data step through the cache; the step's output object is returned with `cached`. */
+  async function cached<O>(
+    input: WithStore,
+    step: string,
+    params: unknown,
+    inputs: (ArtifactRef | undefined)[],
+    produce: (store: ArtifactStore, prefix: string) => Promise<O>,
+  ): Promise<O & { cached: boolean }> {
+    const store = deps.storeFor(input.store);
+    const r = await cachedStep(
+      store,
+      { step, params, inputs },
+      (prefix) => produce(store, prefix),
+      deps.clock,
+    );
+    return { ...r.output, cached: r.cached };
+  }
+
   return {
     async ingest(input: WithStore & { uri: string; name: string }) {
-      return ingestProblems(storeFor(input.store), input.uri, input.name);
+      return ingestProblems(deps.storeFor(input.store), input.uri, input.name, deps.clock);
     },
 
     async renderLlmStep<S extends LlmStepName>(

@@ -62,6 +62,7 @@ export async function ingestProblems(
   store: ArtifactStore,
   uri: string,
   name: string,
+  clock?: () => Date,
 ): Promise<IngestOutput & { cached: boolean }> {
   let sourceSha: string;
   try {
@@ -123,6 +124,7 @@ export async function ingestProblems(
         );
       return { problems, byCategory, unlabelled };
     },
+    clock,
   );
   return { ...result.output, cached: result.cached };
 }

@@ -84,7 +84,7 @@ export const generateStep: LlmStepDef<
 export type KeepRule = 'one-perfect-one-acceptable' | 'both-perfect' | 'both-acceptable';
 type Grade = 'perfect' | 'acceptable' | 'bad';
 
-/** The keep rule over the two judges' final verdicts (a decision in ALGORITHMS.md, configurable). */
+/** The keep rule over the two judges' final verdicts (a decision in docs/methods.md, configurable). */
 export function keeps(rule: KeepRule, a: Grade, b: Grade): boolean {
   const ok = (g: Grade) => g === 'perfect' || g === 'acceptable';
   switch (rule) {

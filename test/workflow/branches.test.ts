@@ -1,0 +1,247 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { LlmStepName } from '../../activities/stages/registry.js';
+import { demoConfig, type DemoSetup } from '../../cli/demo-config.js';
+import { taskQueues } from '../../contract/queues.js';
+import type { StageRecord } from '../../contract/records.js';
+import { emptyUsage } from '../../core/usage.js';
+import type { ArtifactRef } from '../../schemas/artifact.js';
+import { RunConfig } from '../../schemas/config.js';
+import type { Checkpoint } from '../../schemas/records.js';
+import { loadSettings } from '../../workers/settings.js';
+import { trainingLoop } from '../../workflows/training-loop.js';
+import { sharedBundle } from './harness.js';
+
+/**
+ * Branches of the loop that a full run on the simulator reaches only by chance: the workflows run
+ * on the dev server against mocked activities (the workflow code is real, the activities return
+ * artifact references with chosen counts), each test on its own task queues.
+ */
+
+interface Script {
+  /** Records an LLM step keeps (the `count` of its output); 4 for steps not named. */
+  kept?: Partial<Record<LlmStepName, number>>;
+  /** Synthetic problems left after dedup/decontamination. */
+  synthetic?: number;
+  /** Exam problems the student solves too often, in every assessment round. */
+  solvedTooOften?: number;
+}
+
+const ref = (name: string, count: number): ArtifactRef => ({
+  uri: `file:///mock/${name}`,
+  sha256: '0'.repeat(64),
+  count,
+  schema: 'Problem',
+});
+
+/** The mocked activities of the three queues, and the LLM steps they were asked to render. */
+function mockActivities(script: Script) {
+  const steps: string[] = [];
+  const orchestration = {
+    ingest: async (i: { name: string }) => ({
+      problems: ref(i.name, 8),
+      byCategory: {},
+      unlabelled: 0,
+      cached: false,
+    }),
+    renderLlmStep: async (i: { step: LlmStepName }) => {
+      steps.push(i.step);
+      return { lanes: [{ lane: 0, requests: ref(`${i.step}-requests`, 1) }], cached: false };
+    },
+    collectLlmStep: async (i: { step: LlmStepName }) => ({
+      output: ref(i.step, script.kept?.[i.step] ?? 4),
+      counts: {},
+      cached: false,
+    }),
+    summariseEvaluation: async (i: { checkpoint: string; samples: number }) => ({
+      summary: {
+        checkpoint: i.checkpoint,
+        samples: i.samples,
+        overall: { avgAtK: 0, passAtK: 0, majAtK: 0, problems: 0 },
+        byCategory: {},
+        byLevel: {},
+        byBenchmark: {},
+        simulated: true,
+      },
+      report: ref('report', 1),
+      cached: false,
+    }),
+    buildAccuracyLog: async () => ({ accuracyLog: ref('log', 1), cached: false }),
+    detectWeakness: async () => ({
+      failed: ref('failed', 4),
+      failuresByCategory: { Algebra: 4 },
+      sizeByCategory: { Algebra: 8 },
+      counts: {},
+      cached: false,
+    }),
+    conceptTexts: async () => ({ texts: ref('concept-texts', 4), cached: false }),
+    sampleConcepts: async () => ({ lists: ref('lists', 4), allocation: {}, counts: {}, cached: false }),
+    dedupAndDecontaminate: async () => ({
+      synthetic: ref('synthetic', script.synthetic ?? 4),
+      counts: {},
+      cached: false,
+    }),
+    selectGoldAnswers: async () => ({
+      gold: ref('gold', 4),
+      sft: ref('sft', 4),
+      ratings: {},
+      counts: {},
+      cached: false,
+    }),
+    mergeTrainSet: async () => ({
+      trainSet: ref('merged', 12),
+      parquet: ref('merged-parquet', 12),
+      cached: false,
+    }),
+    planExam: async () => ({ tasks: ref('tasks', 4), weakCategories: ['Algebra'], cached: false }),
+    splitDefects: async () => ({
+      defects: ref('defects', 1),
+      solvedTooOften: ref('solved-too-often', script.solvedTooOften ?? 0),
+      cached: false,
+    }),
+    concatProblems: async (i: { sets: ArtifactRef[] }) => ({
+      problems: ref(
+        'concat',
+        i.sets.reduce((n, s) => n + s.count, 0),
+      ),
+      cached: false,
+    }),
+    problemTexts: async () => ({ texts: ref('problem-texts', 4), cached: false }),
+    selectDiverse: async (i: { problems: ArtifactRef }) => ({ problems: i.problems, cached: false }),
+  };
+  const llm = {
+    llmCall: async () => ({ results: ref('results', 1), usage: emptyUsage(), cached: false }),
+    embedCall: async () => ({ vectors: ref('vectors', 1), usage: emptyUsage(), cached: false }),
+  };
+  const gpuJobs = {
+    runTrainingJob: async (i: { kind: string; base: Checkpoint }) => ({
+      jobName: `${i.base.name}-${i.kind}`,
+      checkpoint: { ...i.base, name: `${i.base.name}+${i.kind}`, parent: i.base.name, stage: i.kind },
+      checkpointRef: ref('checkpoint', 1),
+      accuracyLog: i.kind === 'rl' ? ref('log', 1) : undefined,
+      metrics: { examples: 1, steps: 1, gpuHours: 0, simulated: true },
+      cached: false,
+    }),
+  };
+  return { steps, activities: { orchestration, llm, gpuJobs } };
+}
+
+/** Neither the exam nor augmented RL: the round ends with the last DPO round. */
+const withoutExtras = { exam: { enabled: false }, augmentedRl: { enabled: false } };
+
+void describe('training loop branches with mocked activities', () => {
+  let env: TestWorkflowEnvironment;
+  let dir: string;
+
+  before(async () => {
+    const settings = loadSettings();
+    env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: settings.temporalAddress,
+      namespace: settings.namespace,
+    });
+    dir = await mkdtemp(join(tmpdir(), 'drill-branches-'));
+  });
+  after(async () => {
+    await env?.teardown();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** One loop round on fresh task queues; returns its stages and the LLM steps rendered. */
+  async function run(name: string, script: Script, stages: DemoSetup['stages']) {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const queues = taskQueues(`test-branches-${name}-${suffix}/`);
+    const config = RunConfig.parse(
+      await demoConfig({
+        dir: join(dir, name),
+        runId: `branches-${name}-${suffix}`,
+        simulatorUrl: 'http://127.0.0.1:9',
+        trainPerCategory: 2,
+        benchmarkPerCategory: 1,
+        rounds: 1,
+        stages,
+      }),
+    );
+    const mock = mockActivities(script);
+    const workers = await Promise.all(
+      (['orchestration', 'llm', 'gpuJobs'] as const).map(async (q) =>
+        Worker.create({
+          connection: env.nativeConnection,
+          namespace: env.namespace,
+          taskQueue: queues[q],
+          activities: mock.activities[q],
+          ...(q === 'orchestration' ? { workflowBundle: await sharedBundle() } : {}),
+        }),
+      ),
+    );
+    const running = workers.map((w) => w.run());
+    try {
+      const status = await env.client.workflow.execute(trainingLoop, {
+        taskQueue: queues.orchestration,
+        workflowId: config.runId,
+        args: [{ config }],
+      });
+      return { status, names: status.stages.map((s) => s.stage), steps: mock.steps };
+    } finally {
+      workers.forEach((w) => w.shutdown());
+      await Promise.all(running);
+    }
+  }
+
+  void it('runs every DPO round while the checkpoint keeps failing', async () => {
+    const { names } = await run('dpo-all', {}, { dpo: { rounds: 2 }, ...withoutExtras });
+    assert.deepEqual(names.slice(names.indexOf('sft')), [
+      'sft',
+      'evaluation.sft',
+      'dpo-1',
+      'evaluation.dpo-1',
+      'dpo-2',
+      'evaluation.dpo-2',
+    ]);
+  });
+
+  void it('stops DPO at the first round with no preference pairs, keeping the checkpoint', async () => {
+    const { status, names } = await run(
+      'dpo-exit',
+      { kept: { 'preference-pairs': 0 } },
+      { dpo: { rounds: 3 }, ...withoutExtras },
+    );
+    assert.deepEqual(names.slice(names.indexOf('sft')), ['sft', 'evaluation.sft', 'dpo-1']);
+    const dpo = status.stages.find((s) => s.stage === 'dpo-1')!;
+    assert.equal(dpo.counts.pairs, 0);
+    assert.equal(dpo.checkpoint, status.stages.find((s) => s.stage === 'sft')!.checkpoint);
+    assert.equal(status.checkpoint, dpo.checkpoint);
+  });
+
+  void it('skips gold, SFT, DPO and augmented RL when synthesis yields no problems', async () => {
+    const { status, names } = await run(
+      'no-problems',
+      { synthetic: 0 },
+      { augmentedRl: { enabled: true }, exam: { enabled: false } },
+    );
+    assert.deepEqual(names, ['ingest', 'evaluation.base', 'rl', 'evaluation.rl', 'weakness', 'synthesis']);
+    assert.equal(status.phase, 'completed');
+    assert.equal(status.checkpoint, status.stages.find((s) => s.stage === 'rl')!.checkpoint);
+  });
+
+  void it('refines the defects at most refineRounds times while every revision stays a defect', async () => {
+    const { status, steps } = await run(
+      'refine-cap',
+      { solvedTooOften: 3 },
+      { exam: { enabled: true, refineRounds: 2 }, dpo: { rounds: 1 } },
+    );
+    assert.equal(steps.filter((s) => s === 'critique').length, 2);
+    assert.equal(steps.filter((s) => s === 'refine').length, 2);
+    const exam: StageRecord = status.stages.find((s) => s.stage === 'exam')!;
+    // Problems solved too often from the start show no defect: dropped, not refined.
+    assert.equal(exam.counts['dropped: solved too often (no defect)'], 3);
+    assert.equal(exam.counts['refinement 2: solved too often, earlier version kept'], 3);
+    assert.equal(exam.counts['refinement 3: solved too often, earlier version kept'], undefined);
+    // Three assessment rounds (the first and one per refinement), each keeping its defect.
+    assert.equal(exam.counts['defects, all rounds'], 3);
+  });
+});
