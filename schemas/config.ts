@@ -163,7 +163,7 @@ export type BenchmarkEvaluation = z.infer<typeof BenchmarkEvaluation>;
 /*
  * Every default below names its source in .describe(): "paper" (the SwS or WarriorMath paper, or
  * its review thread), "released code" (github.com/MasterVito/SwS scripts, or WarriorCoder's rating
- * script for Elo), or "ours" (a decision of this project; see ALGORITHMS.md).
+ * script for Elo), or "ours" (a decision of this project; see docs/methods.md).
  */
 export const StagesConfig = z
   .object({
