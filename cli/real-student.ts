@@ -55,7 +55,9 @@ export function withRealTinyStudent(input: RunConfigInput, dir: string): RunConf
       difficulty: { samples: 2, ...stages.difficulty },
       exam: { rollouts: 2, refineRounds: 0, ...stages.exam },
       dpo: { rounds: 1, rollouts: 2, ...stages.dpo },
-      evaluation: { samples: 2, ...stages.evaluation },
+      // The tiny model rarely stops on its own: without this cap every evaluation answer would run to
+      // the published 8,192 tokens on the CPU (minutes per stage).
+      evaluation: { samples: 2, maxTokens: 48, ...stages.evaluation },
     },
   };
 }

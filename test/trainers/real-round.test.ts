@@ -81,6 +81,8 @@ before(async () => {
     stages: {
       sampler: { budget: 7 },
       exam: { candidatesPerMember: 2, keep: 4 },
+      // One DPO round is enough here: repeating rounds is covered by test/workflow/branches.test.ts.
+      dpo: { rounds: 1 },
       augmentedRl: { enabled: true },
     },
   });
