@@ -42,8 +42,9 @@ export async function writeFileAtomic(
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `${TEMP_PREFIX}${basename(path)}.${randomBytes(6).toString('hex')}`);
+  const out = createWriteStream(temp, { flags: 'wx', flush: true });
   try {
-    await pipeline(body, createWriteStream(temp, { flags: 'wx', flush: true }));
+    await pipeline(body, out);
     beforeCommit?.();
     if (mode === 'replace') {
       await rename(temp, path);
@@ -58,6 +59,9 @@ export async function writeFileAtomic(
     await fsyncDir(dir);
     return true;
   } finally {
+    // A body that fails before the temp file is open leaves the open pending: the file would appear
+    // after the unlink below. Wait until the stream has closed its descriptor.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await unlink(temp).catch((err: unknown) => {
       if (!isErrno(err, 'ENOENT')) throw err;
     });
