@@ -11,11 +11,26 @@ export interface Faults {
   rate429: number;
   rate500: number;
   rateHang: number;
+  /** a 200 whose body is cut off mid-way (the connection closes before content-length bytes) */
+  rateTruncated: number;
+  /** a 200 whose body is not JSON (a proxy's error page) */
+  rateNonJson: number;
+  /** a well-formed answer whose text its prompt's parser rejects */
   rateGarbage: number;
   retryAfterSeconds: number;
 }
 
-const NO_FAULTS: Faults = { rate429: 0, rate500: 0, rateHang: 0, rateGarbage: 0, retryAfterSeconds: 1 };
+const RATES = ['rate429', 'rate500', 'rateHang', 'rateTruncated', 'rateNonJson', 'rateGarbage'] as const;
+
+const NO_FAULTS: Faults = {
+  rate429: 0,
+  rate500: 0,
+  rateHang: 0,
+  rateTruncated: 0,
+  rateNonJson: 0,
+  rateGarbage: 0,
+  retryAfterSeconds: 1,
+};
 
 export interface SimulatorOptions {
   port?: number;
@@ -57,12 +72,25 @@ function send(res: ServerResponse, reply: Reply): void {
 }
 
 function checkRates(f: Faults): Faults {
-  for (const key of ['rate429', 'rate500', 'rateHang', 'rateGarbage'] as const) {
+  for (const key of RATES) {
     if (!(f[key] >= 0 && f[key] <= 1)) throw new Error(`faults.${key} must be in [0, 1], got ${f[key]}`);
   }
-  if (f.rate429 + f.rate500 + f.rateHang + f.rateGarbage > 1)
-    throw new Error('fault rates must sum to at most 1');
+  if (RATES.reduce((sum, key) => sum + f[key], 0) > 1) throw new Error('fault rates must sum to at most 1');
   return f;
+}
+
+/** Which fault (if any) a uniform draw `u` falls on: the rates take consecutive slices of [0, 1). */
+function faultOf(f: Faults, u: number): (typeof RATES)[number] | undefined {
+  let upTo = 0;
+  for (const key of RATES) if (u < (upTo += f[key])) return key;
+  return undefined;
+}
+
+/** Sends headers promising the whole body, then half of it, then drops the connection. */
+function sendTruncated(res: ServerResponse, reply: Reply): void {
+  const body = Buffer.from(JSON.stringify(reply.body));
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+  res.write(body.subarray(0, body.length >> 1), () => res.destroy());
 }
 
 /** The simulated OpenAI-compatible server (models and their answers are simulated; see README). */
@@ -110,8 +138,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const requestNumber = count(customId);
     const raw = await readBody(req);
 
-    const u = faultDraw.next();
-    if (u < faults.rate429) {
+    const fault = faultOf(faults, faultDraw.next());
+    if (fault === 'rate429') {
       const reply = errorReply(
         429,
         'Rate limit reached (simulated).',
@@ -120,11 +148,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       );
       return send(res, { ...reply, headers: { 'retry-after': String(faults.retryAfterSeconds) } });
     }
-    if (u < faults.rate429 + faults.rate500) {
+    if (fault === 'rate500') {
       return send(res, errorReply(500, 'Internal server error (simulated).', 'server_error', null));
     }
-    if (u < faults.rate429 + faults.rate500 + faults.rateHang) return; // never answers; close() drops the socket
-    const garbage = u < faults.rate429 + faults.rate500 + faults.rateHang + faults.rateGarbage;
+    if (fault === 'rateHang') return; // never answers; close() drops the socket
+    if (fault === 'rateNonJson') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('<html><body>502 Bad Gateway (simulated proxy)</body></html>');
+    }
 
     let body: unknown;
     try {
@@ -132,9 +163,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     } catch {
       return send(res, errorReply(400, 'request body is not valid JSON', 'invalid_request_error', null));
     }
+    const garbage = fault === 'rateGarbage';
     const reply = isChat
       ? chatCompletion(body, { lookup: models.lookup, serverSeed, flaws, garbage, customId, requestNumber })
       : embeddings(body, models.lookup);
+    if (fault === 'rateTruncated' && reply.status === 200) return sendTruncated(res, reply);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     send(res, reply);
   };

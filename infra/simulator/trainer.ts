@@ -224,6 +224,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error('usage: node --import tsx infra/simulator/trainer.ts <spec.json>');
     process.exit(2);
   }
+  // A scheduler preempting a job sends SIGTERM first (Slurm, Kubernetes): the job says so, and the
+  // worker submits it again; a cancel also sends SIGTERM, but the backend has marked it cancelled.
+  process.once('SIGTERM', () => {
+    console.error('DRILL_ERROR kind=preempted SIGTERM before the checkpoint was written');
+    process.exit(143);
+  });
   runSimulatedTraining(
     specPath,
     process.env.DRILL_SIM_HOME ?? '.drill/sim',

@@ -20,9 +20,16 @@ const solveRequests = (n: number, choices = 1) =>
       n: choices,
     },
   }));
-
-test('under 429s, 500s, hangs and garbage every request is accounted for, each call counted once', async () => {
-  fx.sim.setFaults({ rate429: 0.1, rate500: 0.1, rateHang: 0.03, rateGarbage: 0.15, retryAfterSeconds: 0 });
+test('under 429s, 500s, hangs, truncated and non-JSON bodies and garbage every request is accounted for, each call counted once', async () => {
+  fx.sim.setFaults({
+    rate429: 0.1,
+    rate500: 0.1,
+    rateHang: 0.03,
+    rateTruncated: 0.05,
+    rateNonJson: 0.05,
+    rateGarbage: 0.15,
+    retryAfterSeconds: 0,
+  });
   const n = 400;
   const requests = await fx.store.writeJsonl('faults/req.jsonl', solveRequests(n, 2), 'LlmRequest');
   const acts = createLlmActivities({ store: fx.store, tuning: { ...FAST, partSize: 50 } });

@@ -2,7 +2,8 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,11 +103,20 @@ const execFileAsync = promisify(execFile);
 
 /**
  * Saves the parent's first run and one child of every stage type as replay fixtures
- * (DRILL_RECORD_HISTORIES=1 on the loop test). Re-record when a workflow change is meant to be
- * incompatible; the replay test then guards the new code against accidental non-determinism.
+ * (DRILL_RECORD_HISTORIES=1 on the loop test) under `histories/<package.json version>/`. A
+ * version's folder is never written over: runs of that version may still be in flight somewhere,
+ * and the replay test keeps every version's histories replaying on the current code. After an
+ * intended incompatible workflow change (see the README, "Deploying a new worker"), bump the
+ * version and record the new one beside the old.
  */
 export async function recordHistories(h: Harness, status: RunStatus): Promise<void> {
-  await mkdir(HISTORIES_DIR, { recursive: true });
+  const { version } = JSON.parse(
+    await readFile(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'),
+  ) as { version: string };
+  const dir = join(HISTORIES_DIR, version);
+  if (existsSync(dir))
+    throw new Error(`${dir} exists: histories of a released version are kept; bump package.json's version`);
+  await mkdir(dir, { recursive: true });
   const runs = [];
   for await (const r of h.client.workflow.list({ query: `WorkflowId = "${status.runId}"` })) runs.push(r);
   const first = runs.find((r) => r.status.name === 'CONTINUED_AS_NEW') ?? runs[0]!;
@@ -128,10 +138,7 @@ export async function recordHistories(h: Harness, status: RunStatus): Promise<vo
       { maxBuffer: 64 << 20 },
     );
     // The workflow ID goes along: replay must see the ID the code ran under.
-    await writeFile(
-      join(HISTORIES_DIR, `${name}.json`),
-      JSON.stringify({ workflowId, history: JSON.parse(stdout) }),
-    );
+    await writeFile(join(dir, `${name}.json`), JSON.stringify({ workflowId, history: JSON.parse(stdout) }));
   };
   await save('trainingLoop', first.workflowId, first.runId);
   const seen = new Set<string>();
