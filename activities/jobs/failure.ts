@@ -25,7 +25,7 @@ export function jobFailure(
     status.state === 'failed' &&
     (kind !== undefined
       ? (RETRYABLE_FAILURES as readonly string[]).includes(kind)
-      : status.retryable === true);
+      : status.retryable === true || killedBySignal(status.exitCode));
   if (retryable && attempt < maxAttempts) {
     return ApplicationFailure.retryable(
       `${message}\n(attempt ${attempt} of ${maxAttempts}; submitting again)`,
@@ -34,3 +34,10 @@ export function jobFailure(
   }
   return ApplicationFailure.nonRetryable(message, FAILURE_TYPES.trainingJobFailed);
 }
+
+/**
+ * A job that exits 128 + SIGTERM or SIGKILL without saying why was stopped from outside (a
+ * preemption before the trainer could report it, the OOM killer, a node drain): it is submitted
+ * again like a preempted one. A job cancelled on purpose is recorded as cancelled, not failed.
+ */
+const killedBySignal = (exitCode: number | undefined): boolean => exitCode === 143 || exitCode === 137;

@@ -54,6 +54,10 @@ const TRAIN_SECONDS = 4;
 /** How long a step of the run may take on a loaded machine before the test gives up. */
 const LONG_MS = 30 * 60_000;
 
+/** Per-request fault rates at the LLM endpoint through a faulty run (the simulator draws them). */
+const LLM_FAULTS = { rate429: 0.03, rate500: 0.03, rateHang: 0.005, rateTruncated: 0.02, rateNonJson: 0.02 };
+const NO_LLM_FAULTS = { rate429: 0, rate500: 0, rateHang: 0, rateTruncated: 0, rateNonJson: 0 };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runChaos(
@@ -207,10 +211,10 @@ export async function runChaos(
       })();
       const storm = (async () => {
         if (!(await waitUntil(at(0.1 + 0.8 * rng.next())))) return;
-        h.sim.setFaults({ rate429: 1, retryAfterSeconds: 1 });
+        h.sim.setFaults({ ...NO_LLM_FAULTS, rate429: 1, retryAfterSeconds: 1 });
         injected('429 storm with Retry-After');
         await sleep(5_000);
-        h.sim.setFaults({ rate429: 0.03 });
+        h.sim.setFaults(LLM_FAULTS);
       })();
       // The second and third training jobs of the run: one loses its node, one is preempted.
       const jobFaults = (async () => {
@@ -233,9 +237,12 @@ export async function runChaos(
         }
       })();
 
+      // An injector that fails must not leave the run going unseen: its error ends the test.
+      const injectors = Promise.all([killer, temporal, s3, storm, jobFaults]);
+      injectors.catch(() => handle.terminate('a fault injector failed').catch(() => undefined));
       const status = (await result) as RunStatus;
-      await Promise.all([killer, temporal, s3, storm, jobFaults]);
-      h.sim.setFaults({ rate429: 0, rate500: 0, rateHang: 0, rateTruncated: 0, rateNonJson: 0 });
+      await injectors;
+      h.sim.setFaults(NO_LLM_FAULTS);
       await killWorker(worker);
       report.seconds.faulty.push((Date.now() - t0) / 1000);
       report.runsCompleted += status.phase === 'completed' ? 1 : 0;
@@ -255,7 +262,7 @@ export async function runChaos(
     return report;
   } finally {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-    h.sim.setFaults({ rate429: 0, rate500: 0, rateHang: 0, rateTruncated: 0, rateNonJson: 0 });
+    h.sim.setFaults(NO_LLM_FAULTS);
     await h.close();
   }
 }
