@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverter } from '../workers/data-converter.js';
 import type { Settings } from '../workers/settings.js';
 import { CliError, ExitCode, unreachable } from './errors.js';
 
@@ -14,7 +15,11 @@ export async function connectClient(
     throw new CliError(unreachable(settings.temporalAddress, err), ExitCode.Unavailable);
   }
   return {
-    client: new Client({ connection, namespace: settings.namespace }),
+    client: new Client({
+      connection,
+      namespace: settings.namespace,
+      dataConverter: dataConverter(settings.codecKeys),
+    }),
     close: () => connection.close(),
   };
 }

@@ -9,6 +9,7 @@ import { RunConfig } from '../schemas/config.js';
 import { loadSettings } from '../workers/settings.js';
 import { pauseSignal, resumeSignal, trainingLoopWorkflowId } from '../workflows/contract.js';
 import { connectClient, workflowUiUrl } from './client.js';
+import { addCodecCommands } from './codec-commands.js';
 import { addEloCommand } from './elo.js';
 import { loadRunConfig } from './config-file.js';
 import { CliError, ExitCode, explain } from './errors.js';
@@ -270,6 +271,7 @@ export function buildProgram(): Command {
     });
 
   addEloCommand(program, badInput);
+  addCodecCommands(program, badInput);
 
   program
     .command('worker')

@@ -11,6 +11,7 @@ import { workerDeps } from '../activities/deps.js';
 import { createActivities } from '../activities/index.js';
 import { taskQueues, type TaskQueueName } from '../contract/queues.js';
 import { FailureMetrics } from './failure-metrics.js';
+import { dataConverter, FAILURE_CONVERTER_PATH } from './data-converter.js';
 import type { Settings } from './settings.js';
 
 const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -19,7 +20,11 @@ const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url
 const SLOTS: Record<TaskQueueName, number> = { orchestration: 8, llm: 16, gpuJobs: 32 };
 
 export async function buildWorkflowBundle(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
 }
 
 export interface RunningWorkers {
@@ -58,6 +63,7 @@ export async function startWorkers(opts: {
           namespace: opts.settings.namespace,
           taskQueue,
           activities: activities[q],
+          dataConverter: dataConverter(opts.settings.codecKeys),
           ...(bundle ? { workflowBundle: bundle } : {}),
           maxConcurrentActivityTaskExecutions: SLOTS[q],
           // Heartbeats reach the server at most this often (default: 0.8 × heartbeat timeout, here

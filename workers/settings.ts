@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TASK_QUEUES, type TaskQueueName } from '../contract/queues.js';
+import { CODEC_KEYS_ENV, parseCodecKeys } from './codec.js';
 
 /** Worker and client settings: defaults, then the environment; one loader, errors returned. */
 const Settings = z.object({
@@ -13,6 +14,17 @@ const Settings = z.object({
   workflowBundle: z.string().optional(),
   /** host:port for the Prometheus endpoint (/metrics); absent → no endpoint. */
   metricsAddress: z.string().optional(),
+  /** Payload encryption keys, "id:base64,…" (./codec.ts); absent → payloads in clear. */
+  codecKeys: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        if (v !== undefined) parseCodecKeys(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -25,6 +37,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     queuePrefix: env.DRILL_QUEUE_PREFIX || undefined,
     workflowBundle: env.DRILL_WORKFLOW_BUNDLE || undefined,
     metricsAddress: env.DRILL_METRICS_ADDRESS || undefined,
+    codecKeys: env[CODEC_KEYS_ENV] || undefined,
   });
   if (!parsed.success)
     throw new Error(`bad worker settings from the environment:\n${z.prettifyError(parsed.error)}`);

@@ -1,4 +1,5 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,6 +14,8 @@ import { RunConfig } from '../../schemas/config.js';
 import type { RunStatus } from '../../workflows/contract.js';
 import { createLogger, installRuntimeLogger } from '../../workers/logger.js';
 import { buildWorkflowBundle, startWorkers, type RunningWorkers } from '../../workers/run.js';
+import { AesGcmCodec, parseCodecKeys } from '../../workers/codec.js';
+import { dataConverter } from '../../workers/data-converter.js';
 import { loadSettings, type Settings } from '../../workers/settings.js';
 
 /**
@@ -39,7 +42,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(name: string): Promise<Harness> {
+/** `codecKeys`: encrypt every payload (DRILL_CODEC_KEYS form) in this harness's client and workers. */
+export async function createHarness(name: string, opts: { codecKeys?: string } = {}): Promise<Harness> {
   if (!process.env.DRILL_TEMPORAL_ADDRESS) {
     throw new Error(
       'DRILL_TEMPORAL_ADDRESS is not set: run the tests through `npm test`, which starts the dev stack',
@@ -47,12 +51,16 @@ export async function createHarness(name: string): Promise<Harness> {
   }
   const dir = await mkdtemp(join(tmpdir(), `drill-${name}-`));
   const suffix = Math.random().toString(36).slice(2, 8);
-  const settings = { ...loadSettings(), queuePrefix: `test-${name}-${suffix}/` };
+  const settings = { ...loadSettings(), queuePrefix: `test-${name}-${suffix}/`, ...opts };
   process.env.DRILL_SIM_HOME = join(dir, 'sim');
   process.env.DRILL_SIM_TRAIN_SECONDS ??= '1';
   const sim = await startSimulator({ port: 0, home: join(dir, 'sim') });
   const connection = await Connection.connect({ address: settings.temporalAddress });
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    dataConverter: dataConverter(settings.codecKeys),
+  });
   const running: RunningWorkers[] = [];
   return {
     dir,
@@ -150,9 +158,32 @@ export async function recordHistories(h: Harness, status: RunStatus): Promise<vo
   }
 }
 
-/** Every string in a workflow's history, payload bytes decoded: to search it for what must not be there. */
+/**
+ * Every string in a workflow's history, payload bytes as UTF-8: to search it for what must not be
+ * there. The history comes as the server stores it (fetchHistory does not run the payload codec).
+ */
 export async function historyText(h: Harness, workflowId: string, runId?: string): Promise<string> {
   const history = await h.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  return textOf(history.events);
+}
+
+/** historyText after the harness's codec decoded every payload: what a reader holding the keys sees. */
+export async function decodedHistoryText(h: Harness, workflowId: string): Promise<string> {
+  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+  const codec = new AesGcmCodec(h.settings.codecKeys ? parseCodecKeys(h.settings.codecKeys) : []);
+  const payloads: Payload[] = [];
+  const collect = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+      if ('metadata' in v && 'data' in v) payloads.push(v as Payload);
+      else Object.values(v).forEach(collect);
+    }
+  };
+  collect(history.events);
+  return [textOf(history.events), textOf(await codec.decode(payloads))].join('\n');
+}
+
+function textOf(value: unknown): string {
   const parts: string[] = [];
   const walk = (v: unknown): void => {
     if (typeof v === 'string') parts.push(v);
@@ -160,7 +191,7 @@ export async function historyText(h: Harness, workflowId: string, runId?: string
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') Object.values(v).forEach(walk);
   };
-  walk(history.events);
+  walk(value);
   return parts.join('\n');
 }
 
