@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobBackendConfig, JobResources, legacyTrainer, TrainerConfig } from './jobs-config.js';
 import { EnvVarName } from './env-var.js';
+import { ModelName } from './model-name.js';
 import { ServeConfig } from './recipe-trainers.js';
 
 /**
@@ -18,10 +19,7 @@ export const Endpoint = z
       .array(z.url({ protocol: /^https?$/ }))
       .min(1)
       .describe('OpenAI-compatible base URLs (…/v1); several = replicas, load-balanced with failover'),
-    model: z
-      .string()
-      .min(1)
-      .describe('model name sent in requests (the student role uses the checkpoint instead)'),
+    model: ModelName.describe('model name sent in requests (the student role uses the checkpoint instead)'),
     apiKeyEnv: EnvVarName.optional().describe('environment variable holding the API key'),
     maxConcurrency: z.number().int().positive().default(64),
     requestsPerMinute: z.number().positive().optional(),
@@ -468,7 +466,7 @@ export const RunConfig = z
         /^[a-z0-9][a-z0-9-]{0,62}$/,
         'lowercase letters, digits and dashes (it names workflows and folders)',
       ),
-    model: z.string().min(1).describe('base checkpoint name as the student endpoint serves it'),
+    model: ModelName.describe('base checkpoint name as the student endpoint serves it'),
     seed: z.number().int().default(0).describe('ours: seeds every random choice of the run'),
     rounds: z
       .number()

@@ -7,15 +7,24 @@ export const TEMP_PREFIX = '.drill-tmp-';
 
 const BAD_SEGMENT = /^(|\.|\.\.)$/;
 
+/** Control bytes (NUL included): they end C strings in file APIs and corrupt listings and logs. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** "s3:", "file:", "c:": a first segment a URI parser or Windows would read as a scheme or drive. */
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
 function segmentProblem(segment: string): string | undefined {
   if (BAD_SEGMENT.test(segment)) return `empty, "." or ".." segment`;
   if (segment.startsWith(TEMP_PREFIX)) return `segment starts with the reserved "${TEMP_PREFIX}"`;
   if (segment.includes('\\')) return 'backslash in segment';
+  if (CONTROL.test(segment)) return 'control character (NUL, newline, …) in segment';
   return undefined;
 }
 
 function keyProblem(key: string): string | undefined {
   if (key.startsWith('/')) return 'leading "/" (keys are relative to the store root)';
+  if (SCHEME.test(key))
+    return 'starts like a URI scheme or drive ("s3:", "file:", "c:"): keys are paths in this store';
   return key
     .split('/')
     .map(segmentProblem)

@@ -229,9 +229,37 @@ export function storeSuite(name: string, open: () => Promise<Harness>): void {
     });
 
     void it('refuses keys that escape or collide with the store layout', async () => {
-      for (const key of ['/abs', 'a/../b', 'a//b', '', 'a/.drill-tmp-x']) {
+      const refused: [string, RegExp][] = [
+        ['/abs', /leading "\/"/],
+        ['/etc/passwd', /leading "\/"/],
+        ['a/../b', /"\.\." segment/],
+        ['../../etc/passwd', /"\.\." segment/],
+        ['a/..', /"\.\." segment/],
+        ['./a', /"\." or/],
+        ['a//b', /empty/],
+        ['', /empty/],
+        ['a/.drill-tmp-x', /reserved/],
+        ['a\\..\\b', /backslash/],
+        ['..\\x', /backslash/],
+        ['a/b\0.jsonl', /control character/],
+        ['a/b\n.jsonl', /control character/],
+        ['s3://other-bucket/x', /URI scheme/],
+        ['file:///etc/passwd', /URI scheme/],
+        ['https:evil', /URI scheme/],
+        ['c:/windows', /URI scheme or drive/],
+      ];
+      for (const [key, why] of refused) {
         await assert.rejects(store.putText(key, 'x'), /invalid store key/, key);
+        await assert.rejects(store.writeJsonl(key, [{ a: 1 }], 'Problem'), why, key);
+        assert.throws(() => store.uriFor(key), /invalid store key/, key);
+        await assert.rejects(store.getText(key), /invalid store key/, key);
       }
+      for (const prefix of ['../', '/abs/', 'a/../', 'a\\b/', 's3://x/'])
+        await assert.rejects(store.list(prefix), /invalid store prefix/, prefix);
+      // What looks odd but stays inside the store is allowed: dots and colons inside a segment.
+      for (const key of ['runs/r1/a..b.jsonl', 'runs/r1/x:y.jsonl', 'runs/..hidden/x'])
+        assert.equal(await store.putText(key, 'ok'), true, key);
+      assert.equal(await store.getText('runs/..hidden/x'), 'ok');
     });
 
     void it('uploads and downloads local files, verifying the hash', async () => {
