@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checked, invalid, type ProjectPrompt } from './define.js';
-import { tagged } from './tags.js';
+import { lastLine, tagged } from './tags.js';
 
 /** WarriorMath stage 6: one committee member judges a battle between two others' answers. */
 export interface JudgePairVars {
@@ -29,9 +29,14 @@ ${tagged('answer A', answerA)}
 ${tagged('answer B', answerB)}`,
   }),
   parse(text) {
-    const token = [...text.matchAll(TOKEN)].at(-1)?.[1];
-    if (token === undefined) return invalid('no verdict token [[A]], [[B]] or [[Tie]]');
-    return checked(PairVerdict, CANONICAL[token.toLowerCase()]);
+    // Only the last line counts: a token quoted earlier (from an answer that tries to steer the
+    // judge) or text after the verdict cannot decide the battle.
+    const tokens = [...lastLine(text).matchAll(TOKEN)].map((m) => m[1]!.toLowerCase());
+    const token = tokens.at(-1);
+    if (token === undefined) return invalid('no verdict token [[A]], [[B]] or [[Tie]] on the last line');
+    if (new Set(tokens).size === 3)
+      return invalid('the last line lists every verdict token: the format, not a verdict');
+    return checked(PairVerdict, CANONICAL[token]);
   },
   repairHint: 'End your response with your verdict: exactly one of [[A]], [[B]] or [[Tie]].',
 };

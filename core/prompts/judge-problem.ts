@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checked, invalid, type ProjectPrompt } from './define.js';
-import { tagged } from './tags.js';
+import { lastLine, tagged } from './tags.js';
 
 /** SwS stage G: a judge rates a generated problem on five criteria and ends with a verdict line. */
 export interface JudgeProblemVars {
@@ -29,7 +29,13 @@ export const JudgeAnswer = z.object({
 });
 export type JudgeAnswer = z.infer<typeof JudgeAnswer>;
 
-const VERDICT = /final\s+judge?ment[\s*:'"[]*(perfect|acceptable|bad)/gi;
+/**
+ * The verdict line, and only it: the response's last non-empty line must read "Final Judgement:
+ * <verdict>" (markdown emphasis, quotes or brackets around it tolerated). A verdict anywhere else —
+ * quoted from a problem that tries to steer the judge, followed by more text, or an echo of the
+ * options "perfect|acceptable|bad" — is not a verdict.
+ */
+const VERDICT_LINE = /^[\s*#_>-]*final\s+judge?ment[\s*_:'"[]*(perfect|acceptable|bad)[\s*_'".\]]*$/i;
 const criterionLine = (heading: string): RegExp =>
   new RegExp(`\\b${heading}\\b[^a-z\\n]*(?:rating[^a-z\\n]*)?(perfect|acceptable|bad)`, 'i');
 const CRITERION_LINES = (Object.entries(CRITERIA) as [Criterion, string][]).map(
@@ -71,8 +77,12 @@ where verdict is one of:
 The "Final Judgement:" line must be the last line of your response.`,
   }),
   parse(text) {
-    const verdict = [...text.matchAll(VERDICT)].at(-1)?.[1];
-    if (verdict === undefined) return invalid('no "Final Judgement: perfect|acceptable|bad" line');
+    const last = lastLine(text);
+    const verdict = VERDICT_LINE.exec(last)?.[1];
+    if (verdict === undefined)
+      return invalid(
+        `no "Final Judgement: perfect|acceptable|bad" line at the end (last line: ${JSON.stringify(last.slice(0, 80))})`,
+      );
     const criteria: Partial<Record<Criterion, string>> = {};
     for (const [key, line] of CRITERION_LINES) {
       const rating = line.exec(text)?.[1];

@@ -14,3 +14,14 @@ export function readTag(text: string, name: string): string | undefined {
   if (end < 0) return undefined;
   return text.slice(start + open.length, end).trim();
 }
+
+/** The last non-empty line of a response, trimmed: where a verdict must stand. */
+export function lastLine(text: string): string {
+  return (
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
+}
