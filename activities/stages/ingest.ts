@@ -45,6 +45,18 @@ function toProblem(row: z.infer<typeof SourceRow>, line: number, name: string): 
   });
 }
 
+/** ours: far above any real problem with its solution (MATH's longest is ~10 KB), far below memory trouble. */
+export const MAX_ROW_CHARS = 1 << 20;
+
+/** What makes a raw line unusable before JSON: undecodable bytes or a runaway length. */
+function rowProblem(text: string): string | undefined {
+  if (text.length > MAX_ROW_CHARS)
+    return `${text.length} characters, over the ${MAX_ROW_CHARS}-character limit of one row`;
+  // The line reader turns bytes that are not UTF-8 into U+FFFD; a dataset never means that character.
+  if (text.includes('\uFFFD')) return 'not valid UTF-8 (save the file as UTF-8)';
+  return undefined;
+}
+
 async function sha256OfUri(store: ArtifactStore, uri: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of await store.openUri(uri)) hash.update(chunk as Buffer);
@@ -80,6 +92,7 @@ export async function ingestProblems(
     async (prefix) => {
       const byCategory: Record<string, number> = {};
       const seen = new Set<number>();
+      const ids = new Set<string>();
       let unlabelled = 0;
       async function* rows() {
         const lines = createInterface({ input: await store.openUri(uri), crlfDelay: Infinity });
@@ -87,6 +100,9 @@ export async function ingestProblems(
         for await (const text of lines) {
           line++;
           if (!text.trim()) continue;
+          const bad = rowProblem(text);
+          if (bad)
+            throw ApplicationFailure.nonRetryable(`${uri} line ${line}: ${bad}`, FAILURE_TYPES.invalidData);
           let raw: unknown;
           try {
             raw = JSON.parse(text);
@@ -111,6 +127,13 @@ export async function ingestProblems(
             );
           }
           seen.add(p.index);
+          if (ids.has(p.id)) {
+            throw ApplicationFailure.nonRetryable(
+              `${uri} line ${line}: id ${JSON.stringify(p.id)} appears twice`,
+              FAILURE_TYPES.invalidData,
+            );
+          }
+          ids.add(p.id);
           if (p.category) byCategory[p.category] = (byCategory[p.category] ?? 0) + 1;
           else unlabelled++;
           yield p;

@@ -12,7 +12,8 @@ export interface JudgePairVars {
 export const PairVerdict = z.enum(['A', 'B', 'Tie']);
 export type PairVerdict = z.infer<typeof PairVerdict>;
 
-const TOKEN = /\[\[(A|B|Tie)\]\]/gi;
+const VERDICT_LINE =
+  /^[\s*#_>-]*(?:(?:my\s+)?(?:final\s+)?verdict(?:\s+is)?\s*[:-]?)?[\s*_'"]*\[\[(A|B|Tie)\]\][\s*_'".]*$/i;
 const CANONICAL: Record<string, PairVerdict> = { a: 'A', b: 'B', tie: 'Tie' };
 
 export const judgePair: ProjectPrompt<JudgePairVars, PairVerdict> = {
@@ -29,13 +30,13 @@ ${tagged('answer A', answerA)}
 ${tagged('answer B', answerB)}`,
   }),
   parse(text) {
-    // Only the last line counts: a token quoted earlier (from an answer that tries to steer the
-    // judge) or text after the verdict cannot decide the battle.
-    const tokens = [...lastLine(text).matchAll(TOKEN)].map((m) => m[1]!.toLowerCase());
-    const token = tokens.at(-1);
-    if (token === undefined) return invalid('no verdict token [[A]], [[B]] or [[Tie]] on the last line');
-    if (new Set(tokens).size === 3)
-      return invalid('the last line lists every verdict token: the format, not a verdict');
+    // Only a last line that is the verdict alone ("[[A]]", "Final verdict: [[A]]") counts: a token
+    // quoted earlier or inside a sentence (from an answer that tries to steer the judge) does not.
+    const token = VERDICT_LINE.exec(lastLine(text))?.[1]?.toLowerCase();
+    if (token === undefined)
+      return invalid(
+        'no verdict line [[A]], [[B]] or [[Tie]] at the end (the format, alone on the last line)',
+      );
     return checked(PairVerdict, CANONICAL[token]);
   },
   repairHint: 'End your response with your verdict: exactly one of [[A]], [[B]] or [[Tie]].',

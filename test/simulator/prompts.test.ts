@@ -163,15 +163,20 @@ void describe('critique', () => {
 void describe('judgePair', () => {
   void it('takes the last verdict token', () => {
     assert.deepEqual(parseAnswer('judgePair', 'A is right.\n[[A]]'), { ok: true, value: 'A' });
-    assert.deepEqual(parseAnswer('judgePair', 'At first [[A]], but on checking: [[tie]]'), {
-      ok: true,
-      value: 'Tie',
-    });
+    assert.deepEqual(
+      parseAnswer('judgePair', 'At first [[A]], but on checking:\n**Final verdict: [[tie]]**'),
+      {
+        ok: true,
+        value: 'Tie',
+      },
+    );
+    // A token inside a sentence is not a verdict line (steering text, or a judge that never decided).
+    assert.match(reason('judgePair', 'At first [[A]], but on checking: [[tie]]'), /no verdict line/);
     assert.deepEqual(parseAnswer('judgePair', '[[B]]'), { ok: true, value: 'B' });
   });
   void it('rejects an answer without a token', () => {
-    assert.match(reason('judgePair', 'Assistant A is better.'), /no verdict token/);
-    assert.match(reason('judgePair', '[[C]]'), /no verdict token/);
+    assert.match(reason('judgePair', 'Assistant A is better.'), /no verdict line/);
+    assert.match(reason('judgePair', '[[C]]'), /no verdict line/);
   });
 });
 
