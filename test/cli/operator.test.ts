@@ -79,6 +79,16 @@ void describe('operator experience', () => {
     assert.match(out, /· \d+ calls in flight/);
     assert.match(out, /training job \S+: (running|pending|succeeded)/, 'a training job was seen running');
     assert.match(out, new RegExp(`${runId}: completed, checkpoint ${finished.checkpoint}`));
+    // What the Temporal UI shows as a workflow's "current details" (its metadata query, answered
+    // by a worker): the run's last step, and each stage's (e.g. the gold stage's last step).
+    const details = async (id: string) =>
+      (
+        await h.client.workflow
+          .getHandle(id)
+          .query<{ currentDetails?: string }>('__temporal_workflow_metadata')
+      ).currentDetails;
+    assert.equal(await details(runId), `completed: ${finished.checkpoint}`);
+    assert.equal(await details(`${runId}/r0/gold`), 'choosing gold answers by Elo and local votes');
     assert.ok(!/\n\s+at /.test(out), 'no stack trace');
   });
 
