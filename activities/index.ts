@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps.js';
 import { createServingActivities } from './jobs/serving.js';
 import { createTrainingActivities } from './jobs/training.js';
 import { createLlmQueueActivities } from './llm-queue.js';
+import { createReportActivities } from './report/write.js';
 import { createStageActivities } from './stages/index.js';
 
 /**
@@ -10,13 +11,14 @@ import { createStageActivities } from './stages/index.js';
  */
 export function createActivities(deps: ActivityDeps) {
   return {
-    orchestration: createStageActivities(deps),
+    orchestration: { ...createStageActivities(deps), ...createReportActivities(deps) },
     llm: createLlmQueueActivities(deps),
     gpuJobs: { ...createTrainingActivities(deps), ...createServingActivities(deps) },
   };
 }
 
-export type OrchestrationActivities = ReturnType<typeof createStageActivities>;
+export type OrchestrationActivities = ReturnType<typeof createStageActivities> &
+  ReturnType<typeof createReportActivities>;
 export type LlmActivities = ReturnType<typeof createLlmQueueActivities>;
 export type GpuActivities = ReturnType<typeof createTrainingActivities> &
   ReturnType<typeof createServingActivities>;

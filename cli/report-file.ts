@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Settings } from '../workers/settings.js';
 import { workflowUiUrl } from './client.js';
-import { renderReport } from './report-html.js';
+import { renderReport } from '../activities/report/html.js';
 import { readRun } from './run-status.js';
 
 /** Where `drill report` writes unless told otherwise. */

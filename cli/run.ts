@@ -1,16 +1,12 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { createHash } from 'node:crypto';
 import type { RunConfig } from '../schemas/config.js';
+import { configDigest } from '../activities/report/write.js';
 import { taskQueues } from '../contract/queues.js';
 import type { StageRecord } from '../contract/records.js';
 import { trainingLoopWorkflowId, type RunStatus } from '../workflows/contract.js';
 import type { trainingLoop } from '../workflows/training-loop.js';
 import { CliError, ExitCode } from './errors.js';
 import { readRun, type RunView } from './run-status.js';
-
-/** The sha256 of a config's canonical JSON: the memo carries it, so a run names what it ran. */
-export const configDigest = (config: RunConfig) =>
-  createHash('sha256').update(JSON.stringify(config)).digest('hex');
 
 /** Starts a validated run; the config carries environment-variable names only, never secrets. */
 export async function startRun(

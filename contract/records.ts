@@ -29,3 +29,19 @@ export interface StageRecord {
   /** The stage's main outputs, for inspection (e.g. the synthetic set, the evaluation report). */
   artifacts?: Record<string, ArtifactRef>;
 }
+
+/** Where a run stands, as the status query answers and the report shows it. */
+export type RunPhase = 'starting' | 'running' | 'paused' | 'completed';
+
+export interface RunStatus {
+  runId: string;
+  phase: RunPhase;
+  round: number;
+  rounds: number;
+  stage: string | null;
+  checkpoint: string;
+  stages: StageRecord[];
+  /** The synthesis funnel of each round: generated → … → after dedup/decontamination. */
+  funnel: Record<string, Record<string, number>>;
+  totals: { gpuHours: number; llm: LlmAccount };
+}

@@ -20,6 +20,7 @@ export const RecordSchemaName = z.enum([
   'LlmResult',
   'Embedding',
   'ParquetTable',
+  'RunReport',
 ]);
 export type RecordSchemaName = z.infer<typeof RecordSchemaName>;
 

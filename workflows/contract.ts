@@ -1,8 +1,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { LlmAccount } from '../core/usage.js';
 import type { ArtifactRef } from '../schemas/artifact.js';
-import type { StageRecord } from '../contract/records.js';
+import type { RunStatus, StageRecord } from '../contract/records.js';
 import type { RunConfigInput } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
 
@@ -33,20 +32,7 @@ export const searchAttributes = {
   round: defineSearchAttributeKey('DrillRound', 'INT'),
 };
 
-export type RunPhase = 'starting' | 'running' | 'paused' | 'completed';
-
-export interface RunStatus {
-  runId: string;
-  phase: RunPhase;
-  round: number;
-  rounds: number;
-  stage: string | null;
-  checkpoint: string;
-  stages: StageRecord[];
-  /** The synthesis funnel of each round: generated → … → after dedup/decontamination. */
-  funnel: Record<string, Record<string, number>>;
-  totals: { gpuHours: number; llm: LlmAccount };
-}
+export type { RunPhase, RunStatus } from '../contract/records.js';
 
 /** State carried across continue-as-new: one outer round per workflow run keeps history short. */
 export interface LoopState {

@@ -5,8 +5,10 @@ import {
   continueAsNew,
   executeChild,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -243,6 +245,13 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     });
   }
   phase = 'completed';
+  // Runs recorded before the report artifact existed complete without it (they still replay).
+  if (patched('report-artifact')) {
+    setCurrentDetails('writing the run report');
+    const written = await orchestration().writeRunReport({ store: config.store, status: status(), config });
+    // A run started without the CLI has no memo yet: the digest is set here too.
+    upsertMemo({ configDigest: written.configDigest, report: written.report.uri });
+  }
   setCurrentDetails(`completed: ${checkpoint.name}`);
   return status();
 }

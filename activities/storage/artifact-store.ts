@@ -56,6 +56,10 @@ export function createArtifactStore(backend: ByteBackend): ArtifactStore {
       return putHashed(key, [Buffer.from(jsonText(value, key) + '\n')], schema, () => 1);
     },
 
+    writeText(key, text, schema) {
+      return putHashed(key, [Buffer.from(text)], schema, () => 1);
+    },
+
     putFile(key, localPath, schema, count) {
       return putHashed(key, createReadStream(localPath), schema, () => count);
     },

@@ -21,6 +21,9 @@ export interface ArtifactStore {
   /** One JSON value as the whole object (count 1). */
   writeJson(key: string, value: unknown, schema: RecordSchemaName): Promise<ArtifactRef>;
 
+  /** A text document (e.g. an HTML report) as the whole object (count 1). */
+  writeText(key: string, text: string, schema: RecordSchemaName): Promise<ArtifactRef>;
+
   /** Uploads a local file as-is (large files use multipart on S3). */
   putFile(key: string, localPath: string, schema: RecordSchemaName, count: number): Promise<ArtifactRef>;
 

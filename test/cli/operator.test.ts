@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { workflowUiUrl } from '../../cli/client.js';
+import { configDigest } from '../../activities/report/write.js';
 import { startRun } from '../../cli/run.js';
+import type { RunConfig } from '../../schemas/config.js';
 import type { RunStatus } from '../../workflows/contract.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import { createHarness, type Harness } from '../workflow/harness.js';
@@ -47,6 +49,7 @@ let h: Harness;
 let workers: RunningWorkers;
 let finished: RunStatus;
 let runId: string;
+let runConfig: RunConfig;
 
 before(async () => {
   h = await createHarness('operator');
@@ -58,6 +61,7 @@ void describe('operator experience', () => {
   void it('drill watch prints each stage and live progress of a running run, and ends when it completes', async () => {
     const config = await h.config();
     runId = config.runId;
+    runConfig = config;
     const handle = await startRun(h.client, config, h.settings.queuePrefix);
     const watch = spawn(process.execPath, [DRILL, 'watch', runId, '--interval', '0.5'], { env: process.env });
     let out = '';
@@ -75,6 +79,16 @@ void describe('operator experience', () => {
     assert.match(out, /· \d+ calls in flight/);
     assert.match(out, /training job \S+: (running|pending|succeeded)/, 'a training job was seen running');
     assert.match(out, new RegExp(`${runId}: completed, checkpoint ${finished.checkpoint}`));
+    // What the Temporal UI shows as a workflow's "current details" (its metadata query, answered
+    // by a worker): the run's last step, and each stage's (e.g. the gold stage's last step).
+    const details = async (id: string) =>
+      (
+        await h.client.workflow
+          .getHandle(id)
+          .query<{ currentDetails?: string }>('__temporal_workflow_metadata')
+      ).currentDetails;
+    assert.equal(await details(runId), `completed: ${finished.checkpoint}`);
+    assert.equal(await details(`${runId}/r0/gold`), 'choosing gold answers by Elo and local votes');
     assert.ok(!/\n\s+at /.test(out), 'no stack trace');
   });
 
@@ -92,7 +106,14 @@ void describe('operator experience', () => {
     assert.equal(json.state, 'COMPLETED');
     assert.equal(json.source, 'result');
     assert.deepEqual(json.status, finished);
-    assert.match(json.memo.configDigest, /^[0-9a-f]{64}$/);
+    // The run wrote its report as an artifact at the end and put its URI in the memo, beside the
+    // config digest (which the workflow sets too, for runs started without the CLI).
+    assert.equal(json.memo.configDigest, configDigest(runConfig));
+    assert.match(json.memo.report, /^file:\/\/.+\/reports\/.+\.html$/);
+    assert.match(r.stdout, new RegExp(`^report: ${json.memo.report}$`, 'm'));
+    const stored = await readFile(fileURLToPath(json.memo.report), 'utf8');
+    assert.match(stored, /<h2>Plan beside actual/);
+    for (const s of finished.stages) assert.ok(stored.includes(s.stage), `stored report names ${s.stage}`);
     const list = await drill(['list', '--state', 'completed', '--model', 'sim-base']);
     assert.match(list.stdout, new RegExp(`${runId}.+completed.+evaluation\\.\\S+.+1.+sim-base`));
   });
@@ -161,6 +182,11 @@ void describe('operator experience', () => {
       const text = await page.innerText('body');
       for (const s of finished.stages) assert.ok(text.includes(s.stage), `report shows ${s.stage}`);
       assert.match(text, /^SIMULATED: the figures in this report/m);
+      // Plan beside actual: the student's planned requests (an upper bound) and the ones it made.
+      const student = finished.totals.llm.lanes
+        .filter((l) => l.role === 'student')
+        .reduce((n, l) => n + l.requests, 0);
+      assert.match(text, new RegExp(`^student\\t≤ [\\d,]+\\t${student.toLocaleString('en-US')}\\t`, 'm'));
       const charts = await page.locator('.chart').count();
       assert.ok(charts >= 6, `${charts} charts`);
       assert.equal(await page.locator('.chart svg').count(), charts, 'every chart drew');

@@ -11,7 +11,7 @@ import { taskQueues } from '../../contract/queues.js';
 import type { StageRecord } from '../../contract/records.js';
 import { emptyUsage } from '../../core/usage.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
-import { RunConfig } from '../../schemas/config.js';
+import { RunConfig, type RunConfigInput } from '../../schemas/config.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import { loadSettings } from '../../workers/settings.js';
 import { trainingLoop } from '../../workflows/training-loop.js';
@@ -30,6 +30,8 @@ interface Script {
   synthetic?: number;
   /** Exam problems the student solves too often, in every assessment round. */
   solvedTooOften?: number;
+  /** Lanes an LLM step renders (one per judge or committee member); 1 for steps not named. */
+  lanes?: Partial<Record<LlmStepName, number>>;
 }
 
 const ref = (name: string, count: number): ArtifactRef => ({
@@ -39,9 +41,18 @@ const ref = (name: string, count: number): ArtifactRef => ({
   schema: 'Problem',
 });
 
-/** The mocked activities of the three queues, and the LLM steps they were asked to render. */
+/** An LLM batch as the mocked llm queue saw it: where it ran, for which role, asking which model. */
+interface Call {
+  round: number;
+  stage: string;
+  role: string;
+  model?: string;
+}
+
+/** The mocked activities of the three queues, the LLM steps they rendered and the batches they ran. */
 function mockActivities(script: Script) {
   const steps: string[] = [];
+  const calls: Call[] = [];
   const orchestration = {
     ingest: async (i: { name: string }) => ({
       problems: ref(i.name, 8),
@@ -51,7 +62,11 @@ function mockActivities(script: Script) {
     }),
     renderLlmStep: async (i: { step: LlmStepName }) => {
       steps.push(i.step);
-      return { lanes: [{ lane: 0, requests: ref(`${i.step}-requests`, 1) }], cached: false };
+      const lanes = Array.from({ length: script.lanes?.[i.step] ?? 1 }, (_, lane) => ({
+        lane,
+        requests: ref(`${i.step}-requests-${lane}`, 1),
+      }));
+      return { lanes, cached: false };
     },
     collectLlmStep: async (i: { step: LlmStepName }) => ({
       output: ref(i.step, script.kept?.[i.step] ?? 4),
@@ -113,9 +128,15 @@ function mockActivities(script: Script) {
     }),
     problemTexts: async () => ({ texts: ref('problem-texts', 4), cached: false }),
     selectDiverse: async (i: { problems: ArtifactRef }) => ({ problems: i.problems, cached: false }),
+    writeRunReport: async () => ({ report: ref('report.html', 1), configDigest: '0'.repeat(64) }),
   };
   const llm = {
-    llmCall: async () => ({ results: ref('results', 1), usage: emptyUsage(), cached: false }),
+    llmCall: async (i: { stage: string; role: string; model?: string }) => {
+      // stage is `<runId>/r<round>/<stage>/<step>`
+      const [, round, stage] = /\/r(\d+)\/([^/]+)\/[^/]+$/.exec(i.stage)!;
+      calls.push({ round: Number(round), stage: stage!, role: i.role, model: i.model });
+      return { results: ref('results', 1), usage: emptyUsage(), cached: false };
+    },
     embedCall: async () => ({ vectors: ref('vectors', 1), usage: emptyUsage(), cached: false }),
   };
   const gpuJobs = {
@@ -128,7 +149,7 @@ function mockActivities(script: Script) {
       cached: false,
     }),
   };
-  return { steps, activities: { orchestration, llm, gpuJobs } };
+  return { steps, calls, activities: { orchestration, llm, gpuJobs } };
 }
 
 /** Neither the exam nor augmented RL: the round ends with the last DPO round. */
@@ -151,21 +172,25 @@ void describe('training loop branches with mocked activities', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** One loop round on fresh task queues; returns its stages and the LLM steps rendered. */
-  async function run(name: string, script: Script, stages: DemoSetup['stages']) {
+  /** A run on fresh task queues (one round unless told); returns its stages, LLM steps and batches. */
+  async function run(
+    name: string,
+    script: Script,
+    stages: DemoSetup['stages'],
+    opts: { rounds?: number; roles?: Partial<RunConfigInput['roles']> } = {},
+  ) {
     const suffix = Math.random().toString(36).slice(2, 8);
     const queues = taskQueues(`test-branches-${name}-${suffix}/`);
-    const config = RunConfig.parse(
-      await demoConfig({
-        dir: join(dir, name),
-        runId: `branches-${name}-${suffix}`,
-        simulatorUrl: 'http://127.0.0.1:9',
-        trainPerCategory: 2,
-        benchmarkPerCategory: 1,
-        rounds: 1,
-        stages,
-      }),
-    );
+    const input = await demoConfig({
+      dir: join(dir, name),
+      runId: `branches-${name}-${suffix}`,
+      simulatorUrl: 'http://127.0.0.1:9',
+      trainPerCategory: 2,
+      benchmarkPerCategory: 1,
+      rounds: opts.rounds ?? 1,
+      stages,
+    });
+    const config = RunConfig.parse({ ...input, roles: { ...input.roles, ...opts.roles } });
     const mock = mockActivities(script);
     const workers = await Promise.all(
       (['orchestration', 'llm', 'gpuJobs'] as const).map(async (q) =>
@@ -185,7 +210,7 @@ void describe('training loop branches with mocked activities', () => {
         workflowId: config.runId,
         args: [{ config }],
       });
-      return { status, names: status.stages.map((s) => s.stage), steps: mock.steps };
+      return { status, names: status.stages.map((s) => s.stage), steps: mock.steps, calls: mock.calls };
     } finally {
       workers.forEach((w) => w.shutdown());
       await Promise.all(running);
@@ -243,5 +268,73 @@ void describe('training loop branches with mocked activities', () => {
     assert.equal(exam.counts['refinement 3: solved too often, earlier version kept'], undefined);
     // Three assessment rounds (the first and one per refinement), each keeping its defect.
     assert.equal(exam.counts['defects, all rounds'], 3);
+  });
+
+  void it('self-evolving: every role on the student endpoint asks for the current checkpoint, round after round', async () => {
+    // SwS's self-evolving variant with WarriorMath's committee on the student too: only the
+    // embedder is another model.
+    const committee = 3;
+    const { status, calls } = await run(
+      'self-evolving',
+      {
+        lanes: {
+          judge: 2,
+          examine: committee,
+          refine: committee,
+          critique: committee,
+          'committee-answers': committee,
+          battles: committee,
+        },
+      },
+      { dpo: { rounds: 1 }, augmentedRl: { enabled: false } },
+      {
+        rounds: 2,
+        roles: {
+          classifier: 'student',
+          conceptExtractor: 'student',
+          generator: 'student',
+          judges: ['student', 'student'],
+          labeller: 'student',
+          committee: ['student', 'student', 'student'],
+        },
+      },
+    );
+    // The mocked trainer names each checkpoint after its parent: sim-base+rl, sim-base+rl+sft, …
+    const rl = 'sim-base+rl';
+    const sft = `${rl}+sft`;
+    const dpo = `${sft}+dpo`;
+    const models = (round: number, stage: string) => {
+      const at = calls.filter((c) => c.round === round && c.stage === stage);
+      assert.ok(at.length > 0, `r${round} ${stage} asked some role`);
+      return [...new Set(at.map((c) => c.model))];
+    };
+    const roles = (round: number, stage: string) =>
+      [...new Set(calls.filter((c) => c.round === round && c.stage === stage).map((c) => c.role))].sort();
+    // Round 0: after the initial RL every role (teachers and student alike) is the RL checkpoint.
+    assert.deepEqual(models(0, 'evaluation.base'), ['sim-base']);
+    assert.deepEqual(roles(0, 'synthesis'), [
+      'conceptExtractor',
+      'generator',
+      'judges.0',
+      'judges.1',
+      'labeller',
+      'student',
+    ]);
+    assert.deepEqual(models(0, 'synthesis'), [rl]);
+    assert.deepEqual(roles(0, 'exam'), ['committee.0', 'committee.1', 'committee.2', 'labeller', 'student']);
+    assert.deepEqual(models(0, 'exam'), [rl]);
+    assert.deepEqual(models(0, 'gold'), [rl]);
+    assert.deepEqual(models(0, 'dpo-1'), [sft]);
+    assert.deepEqual(models(0, 'evaluation.dpo-1'), [dpo]);
+    // Round 1 (a new workflow run after continue-as-new) starts from round 0's last checkpoint.
+    assert.deepEqual(models(1, 'assess'), [dpo]);
+    assert.deepEqual(models(1, 'synthesis'), [dpo]);
+    assert.deepEqual(models(1, 'exam'), [dpo]);
+    assert.deepEqual(models(1, 'gold'), [dpo]);
+    assert.deepEqual(models(1, 'dpo-1'), [`${dpo}+sft`]);
+    assert.equal(status.checkpoint, `${dpo}+sft+dpo`);
+    // The base model answers nothing after the initial RL.
+    const late = calls.filter((c) => c.model === 'sim-base' && c.stage !== 'evaluation.base');
+    assert.deepEqual(late, []);
   });
 });

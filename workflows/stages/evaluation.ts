@@ -1,3 +1,4 @@
+import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import type { EvalSummary, StageRecord } from '../../contract/records.js';
@@ -22,6 +23,9 @@ export async function evaluationStage(input: {
   await withStudent(ctx, checkpoint, async (student) => {
     for (const [i, b] of input.benchmarks.entries()) {
       const e = settings[i]!;
+      setCurrentDetails(
+        `${checkpoint.name} on ${b.name}: ${b.problems.count} problems × ${e.samples} samples`,
+      );
       const r = await runLlmStep(
         ctx,
         'evaluate',

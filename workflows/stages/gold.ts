@@ -1,3 +1,4 @@
+import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { StageRecord } from '../../contract/records.js';
 import { orchestration } from '../proxies.js';
@@ -24,7 +25,9 @@ export async function goldStage(input: { ctx: StageContext; problems: ArtifactRe
     temperature: config.stages.generation.temperature,
     max_tokens: config.stages.gold.maxTokens,
   };
+  setCurrentDetails(`${members.length} members answering ${input.problems.count} problems`);
   const answered = await runLlmStep(ctx, 'committee-answers', input.problems, params, lanes);
+  setCurrentDetails(`members judging each pair of answers to ${answered.output.count} problems`);
   const judged = await runLlmStep(
     ctx,
     'battles',
@@ -32,6 +35,7 @@ export async function goldStage(input: { ctx: StageContext; problems: ArtifactRe
     { ...params, temperature: config.stages.judging.temperature },
     lanes,
   );
+  setCurrentDetails('choosing gold answers by Elo and local votes');
   const gold = await orchestration().selectGoldAnswers({
     store: config.store,
     judged: judged.output,

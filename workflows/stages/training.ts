@@ -1,3 +1,4 @@
+import { setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import type { StageRecord } from '../../contract/records.js';
@@ -23,6 +24,8 @@ async function train(
   /** Further inputs staged next to `train` (e.g. the verl Parquet of the same set). */
   extraInputs: Record<string, ArtifactRef> = {},
 ): Promise<TrainedModel> {
+  // The job's own progress (state, elapsed, last log lines) is in the activity's heartbeat details.
+  setCurrentDetails(`${kind} job on ${data.count} examples from ${base.name}`);
   const job = await gpu(ctx.config).runTrainingJob({
     runId: ctx.runId,
     stage: `r${ctx.round}-${ctx.stage}`,
@@ -98,6 +101,7 @@ export async function dpoStage(input: {
 }): Promise<TrainedModel> {
   const { ctx, base } = input;
   const { dpo } = ctx.config.stages;
+  setCurrentDetails(`${dpo.rollouts} rollouts of ${base.name} on ${input.gold.count} gold problems`);
   const pairs = await withStudent(ctx, base, (student) =>
     runLlmStep(
       ctx,
@@ -142,6 +146,9 @@ export async function assessStage(input: {
 }) {
   const { ctx } = input;
   const { rl } = ctx.config.stages;
+  setCurrentDetails(
+    `${rl.rollouts} rollouts of ${input.checkpoint.name} on ${input.trainSet.count} problems`,
+  );
   const assessed = await withStudent(ctx, input.checkpoint, (student) =>
     runLlmStep(ctx, 'assess', input.trainSet, { n: rl.rollouts, temperature: rl.temperature }, [student]),
   );

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { CATEGORIES } from '../schemas/config.js';
-import type { RunStatus } from '../workflows/contract.js';
-import { reportCharts } from './report-charts.js';
+import { CATEGORIES } from '../../schemas/config.js';
+import type { RunStatus } from '../../contract/records.js';
+import { reportCharts } from './charts.js';
+import { planBesideActualGrids } from './plan-beside-actual.js';
 
 /**
  * The run report: one self-contained HTML file (no network at view time), so it can be mailed or
@@ -17,8 +18,8 @@ export interface ReportInput {
   failure?: string;
   config: unknown;
   configDigest?: string;
-  /** The run in the Temporal UI. */
-  uiUrl: string;
+  /** The run in the Temporal UI, where the writer knows it (a worker does not). */
+  uiUrl?: string;
   generatedAt: Date;
 }
 
@@ -34,7 +35,7 @@ const esc = (s: unknown) =>
 /** JSON that is safe inside a <script> element. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
-function table(head: string[], rows: unknown[][]): string {
+function table(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
   const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c ?? '')}</td>`).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
@@ -106,6 +107,18 @@ function lanesTable(status: RunStatus): string {
   );
 }
 
+/** `drill plan`'s figures for this run beside what it recorded ("≤": the plan's upper bounds). */
+function planSection(config: unknown, status: RunStatus): string {
+  const grids = planBesideActualGrids(config, status);
+  if ('missing' in grids) return `<p>No plan: ${esc(grids.missing)}.</p>`;
+  return `<p>The plan is <code>drill plan</code> for this config and the dataset sizes the run ingested;
+"≤" marks its upper bounds (what the funnel keeps is unknown before the run).</p>
+<h3>LLM requests and tokens per role</h3>
+${table(grids.roles.head, grids.roles.rows)}
+<h3>Training jobs</h3>
+${table(grids.jobs.head, grids.jobs.rows)}`;
+}
+
 /** Whether any figure of the run came from the simulator. */
 export function isSimulated(status: RunStatus): boolean {
   return (
@@ -149,7 +162,7 @@ export async function renderReport(r: ReportInput): Promise<string> {
 </head><body>
 <h1>drillmaster run ${esc(status.runId)}</h1>
 ${simulated ? '<p class="sim" id="simulated">SIMULATED: the figures in this report come from the in-repo simulator, not a real model or GPU.</p>' : ''}
-<p><a href="${esc(r.uiUrl)}">This run in the Temporal UI</a></p>
+${r.uiUrl ? `<p><a href="${esc(r.uiUrl)}">This run in the Temporal UI</a></p>` : ''}
 <table class="meta">${meta.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Stages</h2>
 ${stagesTable(status)}
@@ -159,6 +172,8 @@ ${charts.map((c) => `<div class="chart" id="${c.id}" style="height:${c.height}px
 ${accuracyTable(status)}
 <h2>LLM usage per role, endpoint and model${simulated ? ' — SIMULATED' : ''}</h2>
 ${lanesTable(status)}
+<h2>Plan beside actual${simulated ? ' — SIMULATED' : ''}</h2>
+${planSection(r.config, status)}
 <h2>Config</h2>
 <pre>${esc(JSON.stringify(r.config, null, 2))}</pre>
 <script>${await echartsSource()}</script>

@@ -1,6 +1,5 @@
-import { CATEGORIES } from '../schemas/config.js';
-import type { StageRecord } from '../contract/records.js';
-import type { RunStatus } from '../workflows/contract.js';
+import { CATEGORIES } from '../../schemas/config.js';
+import type { RunStatus, StageRecord } from '../../contract/records.js';
 
 /**
  * ECharts options for the run report, as plain JSON (no functions), so the page only has to hand
