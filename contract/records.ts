@@ -31,7 +31,8 @@ export interface StageRecord {
 }
 
 /** Where a run stands, as the status query answers and the report shows it. */
-export type RunPhase = 'starting' | 'running' | 'paused' | 'completed';
+/** `pausing`: a pause was asked for and the current stage is still running; `paused`: held between stages. */
+export type RunPhase = 'starting' | 'running' | 'pausing' | 'paused' | 'completed';
 
 export interface RunStatus {
   runId: string;

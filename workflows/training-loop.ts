@@ -67,6 +67,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
   const funnel = input.state?.funnel ?? {};
   let phase: RunPhase = 'starting';
   let paused = false;
+  let held = false;
   let current: string | null = null;
   let checkpoint: Checkpoint = input.state?.checkpoint ?? {
     name: config.model,
@@ -85,7 +86,7 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     }
     return {
       runId,
-      phase: paused && phase !== 'completed' ? 'paused' : phase,
+      phase: paused && phase !== 'completed' ? (held ? 'paused' : 'pausing') : phase,
       round,
       rounds: config.rounds,
       stage: current,
@@ -115,7 +116,9 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     if (paused) {
       setCurrentDetails(`paused before ${name}`);
       log.info('paused', { stage: name });
+      held = true;
       await condition(() => !paused);
+      held = false;
     }
     current = name;
     phase = 'running';
