@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EnvVarName } from './env-var.js';
 import { TrlTrainer, VerlTrainer } from './recipe-trainers.js';
 
 /**
@@ -57,7 +58,33 @@ export const SlurmBackendConfig = z
   .strict();
 export type SlurmBackendConfig = z.infer<typeof SlurmBackendConfig>;
 
-export const JobBackendConfig = z.discriminatedUnion('kind', [LocalBackendConfig, SlurmBackendConfig]);
+export const RayBackendConfig = z
+  .object({
+    kind: z.literal('ray'),
+    address: z
+      .url()
+      .default('http://127.0.0.1:8265')
+      .describe("the Ray dashboard's HTTP address, which serves the Jobs REST API (default: Ray's own)"),
+    passEnv: z
+      .array(EnvVarName)
+      .default([])
+      .describe(
+        "names of worker environment variables copied into each job's runtime_env, e.g. the store's credential variables; Ray shows a job's runtime_env in its dashboard, so prefer credentials set on the cluster's nodes (ours)",
+      ),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .default(30)
+      .describe('how long one Jobs API request may take before it counts as failed (ours)'),
+  })
+  .strict();
+export type RayBackendConfig = z.infer<typeof RayBackendConfig>;
+
+export const JobBackendConfig = z.discriminatedUnion('kind', [
+  LocalBackendConfig,
+  SlurmBackendConfig,
+  RayBackendConfig,
+]);
 export type JobBackendConfig = z.infer<typeof JobBackendConfig>;
 
 export const TrainerConfig = z

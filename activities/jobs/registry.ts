@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { JobBackendConfig } from '../../schemas/jobs-config.js';
 import type { JobBackend } from './backend.js';
 import { createLocalBackend } from './local.js';
+import { createRayBackend } from './ray.js';
 import { createSlurmBackend } from './slurm.js';
 
 /**
@@ -18,6 +19,7 @@ type Factories = {
 const FACTORIES: Factories = {
   local: (config, cwd) => createLocalBackend({ workdir: resolve(config.workdir), cwd }),
   slurm: (config) => createSlurmBackend({ ...config, workdir: resolve(config.workdir) }),
+  ray: (config) => createRayBackend(config),
 };
 
 export function createBackend(config: JobBackendConfig, cwd: string): JobBackend {
