@@ -2,6 +2,7 @@ import { request } from 'undici';
 import type { JobSpec } from '../../schemas/job.js';
 import type { RayBackendConfig } from '../../schemas/jobs-config.js';
 import { JobRefused, type JobBackend, type JobHandle, type JobStatus } from './backend.js';
+import { specEnv, specFromEnvCommand } from './spec-env.js';
 
 /** What the Jobs API says about one job (the fields we read of Ray's JobDetails). */
 interface RayJob {
@@ -33,14 +34,6 @@ const RETRYABLE_ERRORS = new Set([
   'JOB_SUPERVISOR_ACTOR_START_TIMEOUT',
 ]);
 const OOM = /out of memory|\bOOM\b|memory monitor/i;
-
-/**
- * The entrypoint writes the spec (from the job's runtime_env) to a fresh folder on the node that
- * runs it and appends that path to the command: the node need not share a filesystem with the
- * worker. The job reads its inputs from and writes its outputs to the store the spec names.
- */
-const WRAPPER =
-  'd="$(mktemp -d)" && cd "$d" && printf %s "$DRILL_JOB_SPEC" >spec.json && exec "$@" "$d/spec.json"';
 
 /** POSIX single quoting: Ray runs the entrypoint through a shell, so every argv element is quoted. */
 const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
@@ -165,14 +158,13 @@ export function createRayBackend(config: RayBackendConfig, env: NodeJS.ProcessEn
     const single = spec.resources.nodes === 1;
     const res = await api('/api/jobs/', 'POST', {
       submission_id: id,
-      entrypoint: ['sh', '-c', WRAPPER, 'drill-job', ...command].map(quote).join(' '),
+      entrypoint: specFromEnvCommand(command).map(quote).join(' '),
       // One node: the entrypoint holds the job's GPUs. Several: the entrypoint is a Ray driver
       // (the verl launcher) that places its own GPU workers on the cluster.
       entrypoint_num_gpus: single ? spec.resources.gpusPerNode : 0,
       runtime_env: {
         env_vars: {
-          DRILL_JOB_SPEC: JSON.stringify(spec),
-          DRILL_NODES: String(spec.resources.nodes),
+          ...specEnv(spec),
           ...Object.fromEntries(config.passEnv.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!])),
         },
       },
