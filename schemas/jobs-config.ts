@@ -80,10 +80,78 @@ export const RayBackendConfig = z
   .strict();
 export type RayBackendConfig = z.infer<typeof RayBackendConfig>;
 
+/** A Kubernetes object name (RFC 1123 label): namespaces, secrets, service accounts. */
+const K8sName = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes name: lowercase letters, digits and -');
+
+export const KubernetesBackendConfig = z
+  .object({
+    kind: z.literal('kubernetes'),
+    image: z
+      .string()
+      .min(1)
+      .describe(
+        'container image holding the trainers and their environment; no default: nothing runs without one',
+      ),
+    namespace: K8sName.default('default').describe('namespace the Jobs are created in'),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)'),
+    context: z.string().min(1).optional().describe('kubeconfig context (default: its current one)'),
+    gpuResource: z
+      .string()
+      .regex(/^[a-z0-9.-]+\/[a-z0-9.-]+$/, 'an extended resource name, e.g. nvidia.com/gpu')
+      .default('nvidia.com/gpu')
+      .describe("the GPU resource each node advertises (NVIDIA's device plugin's name)"),
+    cpu: z.string().min(1).optional().describe('CPU request per pod, a Kubernetes quantity (e.g. "16")'),
+    memory: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('memory request per pod, a Kubernetes quantity (e.g. 64Gi)'),
+    nodeSelector: z.record(z.string(), z.string()).default({}).describe('pod nodeSelector'),
+    tolerations: z
+      .array(
+        z
+          .object({
+            key: z.string().min(1).optional(),
+            operator: z.enum(['Exists', 'Equal']).optional(),
+            value: z.string().optional(),
+            effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+            tolerationSeconds: z.number().int().optional(),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('pod tolerations, e.g. of GPU nodes tainted nvidia.com/gpu:NoSchedule'),
+    secretEnv: z
+      .array(
+        z
+          .object({
+            env: EnvVarName.describe("the job's environment variable"),
+            secret: K8sName.describe('an existing Kubernetes Secret in the namespace'),
+            key: z.string().min(1).describe('the key inside that Secret'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe(
+        "job environment variables read from existing Kubernetes Secrets by name (secretKeyRef), e.g. the store's credentials: values never pass through drillmaster (ours)",
+      ),
+    serviceAccountName: K8sName.optional().describe("the pods' service account"),
+  })
+  .strict();
+export type KubernetesBackendConfig = z.infer<typeof KubernetesBackendConfig>;
+
 export const JobBackendConfig = z.discriminatedUnion('kind', [
   LocalBackendConfig,
   SlurmBackendConfig,
   RayBackendConfig,
+  KubernetesBackendConfig,
 ]);
 export type JobBackendConfig = z.infer<typeof JobBackendConfig>;
 

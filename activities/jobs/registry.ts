@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { JobBackendConfig } from '../../schemas/jobs-config.js';
 import type { JobBackend } from './backend.js';
+import { createKubernetesBackend } from './kubernetes.js';
 import { createLocalBackend } from './local.js';
 import { createRayBackend } from './ray.js';
 import { createSlurmBackend } from './slurm.js';
@@ -20,6 +21,7 @@ const FACTORIES: Factories = {
   local: (config, cwd) => createLocalBackend({ workdir: resolve(config.workdir), cwd }),
   slurm: (config) => createSlurmBackend({ ...config, workdir: resolve(config.workdir) }),
   ray: (config) => createRayBackend(config),
+  kubernetes: (config) => createKubernetesBackend(config),
 };
 
 export function createBackend(config: JobBackendConfig, cwd: string): JobBackend {
