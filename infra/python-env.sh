@@ -2,6 +2,7 @@
 # Builds (once) a pinned Python venv and prints its python's path on stdout.
 #   bash infra/python-env.sh trainers     # torch + transformers + TRL (trainers/requirements.txt)
 #   bash infra/python-env.sh verl-check   # verl's config schema only (trainers/verl-check-requirements.txt)
+#   bash infra/python-env.sh ray          # ray[default] for the local Ray head of infra/ray.sh
 #   bash infra/python-env.sh trainers --no-build   # the path if built, else exit 3 (workers use this)
 # Venvs live OUTSIDE the clone, in ${XDG_CACHE_HOME:-~/.cache}/drillmaster/<name>-<sha>, keyed by
 # the sha256 of the requirements, so a second clone (or CI run on the same machine) reuses them;

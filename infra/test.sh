@@ -10,12 +10,16 @@ cd "$ROOT"
 npm run check
 
 bash infra/stack.sh start
-# The job backends' tests run against a real one-node Slurm (machine-wide, needs root).
+# The job backends' tests run against a real one-node Slurm (machine-wide, needs root) and a real
+# local Ray head (this clone's own, on its own ports).
 bash infra/slurm.sh start
+bash infra/ray.sh start
 # shellcheck source=/dev/null
 source .drill/stack/env
+# shellcheck source=/dev/null
+source .drill/ray/env
 if [[ "${DRILL_STACK_STOP:-0}" == 1 ]]; then
-  trap 'rc=$?; bash infra/stack.sh stop || true; bash infra/slurm.sh stop || true; exit $rc' EXIT
+  trap 'rc=$?; bash infra/stack.sh stop || true; bash infra/slurm.sh stop || true; bash infra/ray.sh stop || true; exit $rc' EXIT
 fi
 
 # The project runs on Node 20 on purpose (engines); the AWS SDK's notice that SDK releases after

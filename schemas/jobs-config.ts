@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EnvVarName } from './env-var.js';
 import { TrlTrainer, VerlTrainer } from './recipe-trainers.js';
 
 /**
@@ -57,7 +58,101 @@ export const SlurmBackendConfig = z
   .strict();
 export type SlurmBackendConfig = z.infer<typeof SlurmBackendConfig>;
 
-export const JobBackendConfig = z.discriminatedUnion('kind', [LocalBackendConfig, SlurmBackendConfig]);
+export const RayBackendConfig = z
+  .object({
+    kind: z.literal('ray'),
+    address: z
+      .url()
+      .default('http://127.0.0.1:8265')
+      .describe("the Ray dashboard's HTTP address, which serves the Jobs REST API (default: Ray's own)"),
+    passEnv: z
+      .array(EnvVarName)
+      .default([])
+      .describe(
+        "names of worker environment variables copied into each job's runtime_env, e.g. the store's credential variables; Ray shows a job's runtime_env in its dashboard, so prefer credentials set on the cluster's nodes (ours)",
+      ),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .default(30)
+      .describe('how long one Jobs API request may take before it counts as failed (ours)'),
+  })
+  .strict();
+export type RayBackendConfig = z.infer<typeof RayBackendConfig>;
+
+/** A Kubernetes object name (RFC 1123 label): namespaces, secrets, service accounts. */
+const K8sName = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes name: lowercase letters, digits and -');
+
+export const KubernetesBackendConfig = z
+  .object({
+    kind: z.literal('kubernetes'),
+    image: z
+      .string()
+      .min(1)
+      .describe(
+        'container image holding the trainers and their environment; no default: nothing runs without one',
+      ),
+    namespace: K8sName.default('default').describe('namespace the Jobs are created in'),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)'),
+    context: z.string().min(1).optional().describe('kubeconfig context (default: its current one)'),
+    gpuResource: z
+      .string()
+      .regex(/^[a-z0-9.-]+\/[a-z0-9.-]+$/, 'an extended resource name, e.g. nvidia.com/gpu')
+      .default('nvidia.com/gpu')
+      .describe("the GPU resource each node advertises (NVIDIA's device plugin's name)"),
+    cpu: z.string().min(1).optional().describe('CPU request per pod, a Kubernetes quantity (e.g. "16")'),
+    memory: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('memory request per pod, a Kubernetes quantity (e.g. 64Gi)'),
+    nodeSelector: z.record(z.string(), z.string()).default({}).describe('pod nodeSelector'),
+    tolerations: z
+      .array(
+        z
+          .object({
+            key: z.string().min(1).optional(),
+            operator: z.enum(['Exists', 'Equal']).optional(),
+            value: z.string().optional(),
+            effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+            tolerationSeconds: z.number().int().optional(),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('pod tolerations, e.g. of GPU nodes tainted nvidia.com/gpu:NoSchedule'),
+    secretEnv: z
+      .array(
+        z
+          .object({
+            env: EnvVarName.describe("the job's environment variable"),
+            secret: K8sName.describe('an existing Kubernetes Secret in the namespace'),
+            key: z.string().min(1).describe('the key inside that Secret'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe(
+        "job environment variables read from existing Kubernetes Secrets by name (secretKeyRef), e.g. the store's credentials: values never pass through drillmaster (ours)",
+      ),
+    serviceAccountName: K8sName.optional().describe("the pods' service account"),
+  })
+  .strict();
+export type KubernetesBackendConfig = z.infer<typeof KubernetesBackendConfig>;
+
+export const JobBackendConfig = z.discriminatedUnion('kind', [
+  LocalBackendConfig,
+  SlurmBackendConfig,
+  RayBackendConfig,
+  KubernetesBackendConfig,
+]);
 export type JobBackendConfig = z.infer<typeof JobBackendConfig>;
 
 export const TrainerConfig = z

@@ -19,6 +19,18 @@ const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url
 /** Slots per queue: LLM batches are I/O-bound and concurrent inside; GPU activities only poll. */
 const SLOTS: Record<TaskQueueName, number> = { orchestration: 8, llm: 16, gpuJobs: 32 };
 
+/**
+ * How often heartbeats reach the server, per queue (the SDK's default is 0.8 × heartbeat timeout,
+ * here 48 s). `drill watch` and the UI read progress from them, and an activity learns that it was
+ * cancelled only in a heartbeat's reply: a training job heartbeats once per poll (2 s by default),
+ * and passing each one through keeps "cancel the run → cancel the cluster job" within seconds.
+ */
+const HEARTBEAT_THROTTLE: Record<TaskQueueName, string> = {
+  orchestration: '3 seconds',
+  llm: '3 seconds',
+  gpuJobs: '500 milliseconds',
+};
+
 export async function buildWorkflowBundle(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS,
@@ -66,9 +78,7 @@ export async function startWorkers(opts: {
           dataConverter: dataConverter(opts.settings.codecKeys),
           ...(bundle ? { workflowBundle: bundle } : {}),
           maxConcurrentActivityTaskExecutions: SLOTS[q],
-          // Heartbeats reach the server at most this often (default: 0.8 × heartbeat timeout, here
-          // 48 s); `drill watch` and the UI read progress from them, so a few seconds keeps it live.
-          maxHeartbeatThrottleInterval: '3 seconds',
+          maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE[q],
           interceptors: { activity: [() => ({ inbound: new FailureMetrics() })] },
         }),
       );

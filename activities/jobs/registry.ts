@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { JobBackendConfig } from '../../schemas/jobs-config.js';
 import type { JobBackend } from './backend.js';
+import { createKubernetesBackend } from './kubernetes.js';
 import { createLocalBackend } from './local.js';
+import { createRayBackend } from './ray.js';
 import { createSlurmBackend } from './slurm.js';
 
 /**
@@ -18,6 +20,8 @@ type Factories = {
 const FACTORIES: Factories = {
   local: (config, cwd) => createLocalBackend({ workdir: resolve(config.workdir), cwd }),
   slurm: (config) => createSlurmBackend({ ...config, workdir: resolve(config.workdir) }),
+  ray: (config) => createRayBackend(config),
+  kubernetes: (config) => createKubernetesBackend(config),
 };
 
 export function createBackend(config: JobBackendConfig, cwd: string): JobBackend {

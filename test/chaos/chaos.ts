@@ -138,7 +138,9 @@ export async function runChaos(
       const rng = createRng(seed + r);
       const name = `faulty-${r}`;
       const faulty = withShortTimeouts(await config(name));
-      const jobsDir = faulty.jobs.backend.workdir;
+      const { backend } = faulty.jobs;
+      if (backend.kind !== 'local') throw new Error('the chaos test runs jobs as local processes');
+      const jobsDir = backend.workdir;
       t0 = Date.now();
       calls = h.sim.totalRequests();
       worker = spawn();

@@ -94,7 +94,9 @@ before(async () => {
     ...withRealTinyStudent(input, h.dir),
     store: { kind: 's3', bucket: s3env.bucket, endpoint: s3env.endpoint, prefix: `test-${input.runId}` },
   });
-  jobsDir = config.jobs.backend.workdir;
+  const { backend } = config.jobs;
+  assert.ok(backend.kind === 'local', 'the real round runs jobs as local processes');
+  jobsDir = backend.workdir;
   workers.push(spawnWorker(h));
   const handle = await startRun(h.client, config, h.settings.queuePrefix);
 

@@ -34,7 +34,9 @@ void it('survives a SIGKILLed worker mid-stage without producing any output twic
   const config = await h.config({
     stages: { sampler: { budget: 40 }, dpo: { rounds: 1, rollouts: 8 }, evaluation: { samples: 2 } },
   });
-  const jobsDir = config.jobs.backend.workdir;
+  const { backend } = config.jobs;
+  assert.ok(backend.kind === 'local', 'the crash test runs jobs as local processes');
+  const jobsDir = backend.workdir;
   workers.push(spawnWorker(h));
   const handle = await startRun(h.client, config, h.settings.queuePrefix);
 

@@ -19,7 +19,8 @@ export function spawnWorker(h: Harness, trainSeconds = 6, env: NodeJS.ProcessEnv
 }
 
 export async function killWorker(worker: ChildProcess): Promise<void> {
-  if (worker.exitCode !== null) return;
+  // A worker killed by a signal has no exit code, only a signal code: waiting for its exit again would never end.
+  if (worker.exitCode !== null || worker.signalCode !== null) return;
   const exited = new Promise((r) => worker.once('exit', r));
   worker.kill('SIGKILL');
   await exited;

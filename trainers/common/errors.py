@@ -1,8 +1,10 @@
 """Failure classification for the job backend.
 
 A recipe that fails prints one line `DRILL_ERROR kind=<kind> <message>` on stderr and exits
-non-zero; the activity reads that line to decide whether a retry can help (`invalid-*` and `oom`
-cannot: the same spec would fail the same way).
+non-zero; the activity reads that line to decide whether a retry can help (docs/methods.md, "Failed
+jobs: one rule"): `invalid-*` cannot (the same spec fails the same way); `oom` may (the node's
+memory, not the spec, is often at fault), up to the run's `jobs.maxAttempts`. The exit code only
+separates invalid specs (2) from other failures (1).
 """
 
 import sys
@@ -38,11 +40,11 @@ def run(main: Callable[[], None]) -> None:
         main()
     except DrillError as err:
         report(err.kind, err.message)
-        sys.exit(INVALID_EXIT if err.kind.startswith("invalid") or err.kind == "oom" else FAILED_EXIT)
+        sys.exit(INVALID_EXIT if err.kind.startswith("invalid") else FAILED_EXIT)
     except Exception as err:  # noqa: BLE001 - every failure must leave a classification line
         traceback.print_exc()
         if _oom(err):
             report("oom", f"out of memory: {err}")
-            sys.exit(INVALID_EXIT)
+            sys.exit(FAILED_EXIT)
         report("failed", f"{type(err).__name__}: {err}")
         sys.exit(FAILED_EXIT)
