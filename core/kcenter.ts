@@ -8,11 +8,17 @@
  * computed once, run by a WebAssembly SIMD kernel (core/kcenter-kernel.ts) over the vectors
  * packed once into its memory. `npm run bench:kcenter` compares it with numpy on the same data.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { kCenterKernel } from './kcenter-kernel.js';
 
 type Vector = ArrayLike<number>;
 
 const PAGE = 65_536;
+/**
+ * A selection of thousands of picks over 10^5 vectors computes for minutes; the event loop gets a
+ * turn this often, so the worker's activity heartbeats (workers/background-heartbeat.ts) go out.
+ */
+const YIELD_EVERY_MS = 1_000;
 const align16 = (x: number) => Math.ceil(x / 16) * 16;
 
 /**
@@ -53,7 +59,12 @@ export async function kCenterGreedy(
 
   const picked: number[] = [];
   let next = firstIndex;
+  let lastYield = performance.now();
   while (picked.length < k) {
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
     picked.push(next);
     heap.copyWithin(centre / 4, next * dim, next * dim + dim);
     heap[min / 4 + next] = -1;

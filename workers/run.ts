@@ -1,3 +1,4 @@
+import type { Context } from '@temporalio/activity';
 import {
   DefaultLogger,
   NativeConnection,
@@ -10,6 +11,7 @@ import type pino from 'pino';
 import { workerDeps } from '../activities/deps.js';
 import { createActivities } from '../activities/index.js';
 import { taskQueues, type TaskQueueName } from '../contract/queues.js';
+import { BackgroundHeartbeat } from './background-heartbeat.js';
 import { FailureMetrics } from './failure-metrics.js';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './data-converter.js';
 import type { Settings } from './settings.js';
@@ -79,7 +81,14 @@ export async function startWorkers(opts: {
           ...(bundle ? { workflowBundle: bundle } : {}),
           maxConcurrentActivityTaskExecutions: SLOTS[q],
           maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE[q],
-          interceptors: { activity: [() => ({ inbound: new FailureMetrics() })] },
+          interceptors: {
+            activity: [
+              () => ({ inbound: new FailureMetrics() }),
+              ...(q === 'orchestration'
+                ? [(ctx: Context) => ({ inbound: new BackgroundHeartbeat(ctx) })]
+                : []),
+            ],
+          },
         }),
       );
       opts.logger.info({ taskQueue, workflows: hostsWorkflows }, 'worker ready');

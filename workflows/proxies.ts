@@ -15,6 +15,9 @@ export const orchestration = () =>
   proxyActivities<OrchestrationActivities>({
     taskQueue: queues().orchestration,
     startToCloseTimeout: '30 minutes',
+    // The worker heartbeats these from a timer (workers/background-heartbeat.ts): a SIGKILLed
+    // worker's step is retried on another within this, not after the start-to-close timeout.
+    heartbeatTimeout: '60 seconds',
     retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
   });
 
