@@ -158,7 +158,16 @@ export async function runSimulatedTraining(
   const counts: Partial<Record<Category, number>> = {};
   for (const c of categories) counts[c] = (counts[c] ?? 0) + 1;
 
-  const name = `sim-${kind}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 10)}`;
+  // Named by what it was trained from, not where its files are: the same job on another store
+  // (another run's prefix) makes the same checkpoint, as the chaos test's runs compare.
+  const trainedFrom = {
+    kind,
+    base: spec.base.name,
+    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([k, ref]) => [k, ref.sha256])),
+    recipe: spec.recipe,
+    seed: spec.seed,
+  };
+  const name = `sim-${kind}-${createHash('sha256').update(JSON.stringify(trainedFrom)).digest('hex').slice(0, 10)}`;
   console.log(
     `[sim-trainer] SIMULATED ${spec.kind} job ${spec.name}: ${categories.length} examples × ${epochs} epochs from ${spec.base.name}`,
   );

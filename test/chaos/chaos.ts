@@ -87,6 +87,8 @@ export async function runChaos(
         runId,
         dir: join(h.dir, name),
         rounds: plan.rounds,
+        // A smaller synthesis than the harness's default keeps the bounded run near 5 min on an idle machine.
+        stages: { sampler: { budget: 40 }, dpo: { rounds: 1, rollouts: 8 }, evaluation: { samples: 2 } },
         store: {
           kind: 's3',
           bucket: process.env.DRILL_S3_BUCKET ?? 'drillmaster',
