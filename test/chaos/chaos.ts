@@ -243,8 +243,15 @@ export async function runChaos(
 
       // An injector that fails must not leave the run going unseen: its error ends the test.
       const injectors = Promise.all([killer, temporal, s3, storm, jobFaults]);
-      injectors.catch(() => handle.terminate('a fault injector failed').catch(() => undefined));
-      const status = (await result) as RunStatus;
+      let injectorError: unknown;
+      injectors.catch((err: unknown) => {
+        injectorError = err;
+        return handle.terminate(`a fault injector failed: ${String(err)}`).catch(() => undefined);
+      });
+      // The injector's own error says what went wrong; the terminated run only says that it was.
+      const status = (await result.catch((err: unknown) => {
+        throw injectorError ?? err;
+      })) as RunStatus;
       await injectors;
       h.sim.setFaults(NO_LLM_FAULTS);
       await killWorker(worker);

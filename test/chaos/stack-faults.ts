@@ -9,7 +9,7 @@ import { alive } from './job-faults.js';
  * Faults on the dev stack that infra/stack.sh started: the Temporal dev server and SeaweedFS each
  * run as a process group whose id is in `.drill/stack/<name>.pid`. Both come back through
  * `infra/stack.sh start`, which starts only what is not running (Temporal keeps its history in
- * the --db-filename file, SeaweedFS its data in its folder).
+ * the --db-filename file, SeaweedFS its data in its folder); each fault restarts its own service only.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -28,19 +28,20 @@ async function signalAndWait(pgid: number, signal: NodeJS.Signals): Promise<void
   }
 }
 
-export async function startStack(): Promise<void> {
-  await run('bash', [join(ROOT, 'infra/stack.sh'), 'start'], { cwd: ROOT, maxBuffer: 1 << 20 });
+/** Starts one service again; the other may be down at the same moment (faults overlap). */
+async function restart(service: 'temporal' | 'seaweed'): Promise<void> {
+  await run('bash', [join(ROOT, 'infra/stack.sh'), 'start', service], { cwd: ROOT, maxBuffer: 1 << 20 });
 }
 
 /** SIGKILLs the Temporal server (a crash: no shutdown), then starts it again on its database. */
 export async function crashTemporal(): Promise<void> {
   await signalAndWait(await groupOf('temporal'), 'SIGKILL');
-  await startStack();
+  await restart('temporal');
 }
 
 /** Stops the S3 server for `seconds` (every request is refused meanwhile), then starts it again. */
 export async function s3Outage(seconds: number): Promise<void> {
   await signalAndWait(await groupOf('seaweed'), 'SIGTERM');
   await new Promise((r) => setTimeout(r, seconds * 1000));
-  await startStack();
+  await restart('seaweed');
 }
