@@ -243,7 +243,8 @@ cmd_stop() {
   flock 9
   stop_service seaweed
   stop_service temporal
-  stop_service codec
+  # Only a stack started with DRILL_CODEC_KEYS has one.
+  if [[ -f "$STACK_DIR/codec.pid" ]]; then stop_service codec; fi
 }
 
 cmd_status() {
