@@ -48,7 +48,10 @@ before(async () => {
     { cwd: REPO, env: { ...process.env, DRILL_CODEC_KEYS: KEYS }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   processes.push(codec);
-  await new Promise((resolve) => codec.stdout!.once('data', resolve));
+  await new Promise((resolve, reject) => {
+    codec.stdout!.once('data', resolve);
+    codec.once('exit', (code) => reject(new Error(`drill codec-server exited with code ${code}`)));
+  });
   processes.push(
     spawn(
       `${REPO}.venv/bin/temporal`,
