@@ -7,6 +7,9 @@ import { AesGcmCodec, CODEC_KEYS_ENV, newCodecKeyEntry, parseCodecKeys } from '.
 import { loadSettings } from '../workers/settings.js';
 import { startCodecServer } from './codec-server.js';
 
+/** A bearer token every request to the codec server must carry, when set (e.g. `temporal --codec-auth`). */
+const CODEC_TOKEN_ENV = 'DRILL_CODEC_TOKEN';
+
 export function addCodecCommands(program: Command, badInput: (message: string) => Error): void {
   program
     .command('codec-server')
@@ -18,18 +21,24 @@ export function addCodecCommands(program: Command, badInput: (message: string) =
       'address to listen on (it decrypts what it is sent: keep it private)',
       '127.0.0.1',
     )
-    .option('--port <n>', 'port', '8888')
+    // Not 8888, Temporal's samples' port: the dev stack's SeaweedFS filer holds that one.
+    .option('--port <n>', 'port (infra/stack.sh uses DRILL_CODEC_PORT)', '8081')
     .option('--ui-origin <url>', 'the Temporal UI origin browsers call from (default DRILL_TEMPORAL_UI)')
     .action(async (opts: { host: string; port: string; uiOrigin?: string }) => {
       const settings = loadSettings();
       if (!settings.codecKeys) throw badInput(`${CODEC_KEYS_ENV} is not set: the codec server has no key`);
+      const token = process.env[CODEC_TOKEN_ENV] || undefined;
       const server = await startCodecServer({
         codec: new AesGcmCodec(parseCodecKeys(settings.codecKeys)),
         uiOrigin: opts.uiOrigin ?? settings.uiUrl,
+        token,
         host: opts.host,
         port: Number(opts.port),
       });
-      console.log(`codec server on ${server.url} (for the UI at ${opts.uiOrigin ?? settings.uiUrl})`);
+      console.log(
+        `codec server on ${server.url} for the UI at ${opts.uiOrigin ?? settings.uiUrl}` +
+          (token ? ` (bearer token from ${CODEC_TOKEN_ENV} required)` : ''),
+      );
       await new Promise(() => {});
     });
 

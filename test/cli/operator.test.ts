@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import type { RunConfig } from '../../schemas/config.js';
 import type { RunStatus } from '../../workflows/contract.js';
 import type { RunningWorkers } from '../../workers/run.js';
 import { createHarness, type Harness } from '../workflow/harness.js';
+import { chromiumPath } from './chromium.js';
 
 /**
  * The operator's view of a run, through the `drill` command as a person types it (a child
@@ -35,15 +35,6 @@ const drill = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
 };
-
-/** Debian's chromium, installed by infra/chromium.sh (.ci/run calls it). */
-function chromiumPath(): string {
-  const found = [process.env.DRILL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (p) => p && existsSync(p),
-  );
-  if (!found) throw new Error('no chromium: run `bash infra/chromium.sh` (as root) first');
-  return found;
-}
 
 let h: Harness;
 let workers: RunningWorkers;

@@ -7,18 +7,8 @@ import { after, before, it } from 'node:test';
 import { startRun } from '../../cli/run.js';
 import type { RunStatus } from '../../workflows/contract.js';
 import { createHarness, type Harness } from './harness.js';
+import { ledger } from './ledger.js';
 import { killWorker, spawnWorker, until } from './processes.js';
-
-/** Every ledger entry: one per time a step's output was actually produced. */
-async function ledger(root: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const dir = join(root, 'ledger');
-  for (const step of await readdir(dir)) {
-    for (const key of await readdir(join(dir, step)))
-      counts.set(`${step}/${key}`, (await readdir(join(dir, step, key))).length);
-  }
-  return counts;
-}
 
 let h: Harness;
 const workers: ChildProcess[] = [];

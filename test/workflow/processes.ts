@@ -4,15 +4,15 @@ import type { Harness } from './harness.js';
 
 const DRILL = fileURLToPath(new URL('../../bin/drill.js', import.meta.url));
 
-/** A worker as its own OS process, so a test can SIGKILL it like a crashed machine. */
+/** A worker as its own OS process, so a test can SIGKILL it like a crashed machine; `env` overrides. */
 export function spawnWorker(h: Harness, trainSeconds = 6, env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [DRILL, 'worker'], {
     env: {
       ...process.env,
-      ...env,
       DRILL_QUEUE_PREFIX: h.settings.queuePrefix,
       DRILL_LOG_LEVEL: 'warn',
       DRILL_SIM_TRAIN_SECONDS: String(trainSeconds),
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
