@@ -31,6 +31,11 @@ def _s3_parts(uri: str) -> tuple:
     return parsed.netloc, parsed.path.lstrip("/")
 
 
+def _not_found(err: Exception) -> bool:
+    # botocore's ClientError, told apart without importing botocore (file stores never load it).
+    return type(err).__name__ == "ClientError" and "404" in str(err)
+
+
 def _file_path(uri: str) -> str:
     return unquote(urlparse(uri).path)
 
@@ -76,7 +81,7 @@ class Store:
         except FileNotFoundError:
             raise DrillError("invalid-input", f"{what or uri}: {uri} does not exist")
         except Exception as err:
-            if type(err).__name__ == "ClientError" and "404" in str(err):
+            if _not_found(err):
                 raise DrillError("invalid-input", f"{what or uri}: {uri} does not exist")
             raise
         if sha256 is not None:
@@ -211,7 +216,7 @@ class Store:
             try:
                 self.s3.head_object(Bucket=bucket, Key=key)
             except Exception as err:
-                if type(err).__name__ == "ClientError" and "404" in str(err):
+                if _not_found(err):
                     return False
                 raise
             return True
