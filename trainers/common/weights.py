@@ -81,20 +81,26 @@ def publish_checkpoint(store: Store, spec, local: str, stage: str, metrics: dict
 
 
 def save_and_publish(store: Store, spec, trainer, result, stage: str, examples: int, started: float, accuracy_log=None) -> dict:
-    """Saves a finished TRL trainer's model and tokenizer and publishes them as the job's checkpoint."""
+    """Saves a finished TRL trainer's model and tokenizer, publishes them as the job's checkpoint,
+    and removes the trainer's scratch folder (a full copy of the weights: GBs per job on a node's
+    disk otherwise); a retry trains again, so nothing there is needed once the job ends."""
+    import shutil
     import time
 
     from common.job import gpu_hours
 
     weights = os.path.join(trainer.args.output_dir, "final")
-    trainer.save_model(weights)
-    trainer.processing_class.save_pretrained(weights)
-    seconds = time.time() - started
-    metrics = {
-        "gpuHours": gpu_hours(spec, seconds),
-        "steps": trainer.state.global_step,
-        "examples": examples,
-        "finalLoss": result.training_loss,
-        "wallSeconds": round(seconds, 1),
-    }
-    return publish_checkpoint(store, spec, weights, stage, metrics, accuracy_log)
+    try:
+        trainer.save_model(weights)
+        trainer.processing_class.save_pretrained(weights)
+        seconds = time.time() - started
+        metrics = {
+            "gpuHours": gpu_hours(spec, seconds),
+            "steps": trainer.state.global_step,
+            "examples": examples,
+            "finalLoss": result.training_loss,
+            "wallSeconds": round(seconds, 1),
+        }
+        return publish_checkpoint(store, spec, weights, stage, metrics, accuracy_log)
+    finally:
+        shutil.rmtree(trainer.args.output_dir, ignore_errors=True)
