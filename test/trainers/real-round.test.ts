@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -160,6 +161,8 @@ void describe('one round with the real tiny student', () => {
       const metrics = await s3Json(`${spec.outputUri}metrics.json`);
       assert.equal(metrics.simulated, false);
       assert.ok((metrics.steps as number) > 0);
+      const scratch = (await readdir(tmpdir())).filter((d) => d.startsWith(`drill-${spec.name}-`));
+      assert.deepEqual(scratch, [], `${spec.name} removed its trainer's scratch folder`);
       const record = status.stages.find(
         (s) => s.checkpoint === checkpoint.name && !s.stage.startsWith('evaluation'),
       );

@@ -24,9 +24,22 @@ class DrillError(Exception):
         self.message = message
 
 
-def _oom(err: BaseException) -> bool:
-    # torch.OutOfMemoryError (CUDA) and MemoryError (host) without importing torch here.
-    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError"
+# torch reports a failed host allocation as a plain RuntimeError from its CPU allocator (checked
+# with the pinned torch 2.15: "[enforce fail at alloc_cpu.cpp:127] ... DefaultCPUAllocator: can't
+# allocate memory: you tried to allocate N bytes"), and torch before 2.5 raised CUDA OOM the same way.
+OOM_MESSAGES = ("DefaultCPUAllocator: can't allocate memory", "CUDA out of memory")
+
+
+def _oom(err: BaseException | None) -> bool:
+    """torch.OutOfMemoryError (CUDA), MemoryError (Python, numpy) or torch's host-allocator
+    RuntimeError, here or in what caused it (a library may re-raise), without importing torch."""
+    while err is not None:
+        if isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError":
+            return True
+        if isinstance(err, RuntimeError) and any(m in str(err) for m in OOM_MESSAGES):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
 
 
 def report(kind: str, message: str) -> None:

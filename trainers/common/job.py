@@ -15,6 +15,7 @@ from typing import Callable
 from common.errors import run
 from common.spec import dry_run_summary, load_spec, parse_recipe
 from common.store import Store
+from common.weights import CHECKPOINT, published
 
 
 def has_gpu() -> bool:
@@ -58,9 +59,15 @@ def recipe_main(
             if dry_run_extra is not None:
                 dry_run_extra(spec, recipe)
             return
+        store = Store(spec.store)
+        if published(store, spec):
+            # A job that died after publishing (preempted while exiting) is not trained again on
+            # its retry: what it uploaded stays as it is.
+            print(f"[drill] {spec.kind} job {spec.name} already published {spec.output_uri}{CHECKPOINT}", flush=True)
+            return
         set_cpu_env()
         started = time.time()
-        train(spec, recipe, Store(spec.store))
+        train(spec, recipe, store)
         print(f"[drill] {spec.kind} job {spec.name} done in {time.time() - started:.1f} s", flush=True)
 
     run(main)

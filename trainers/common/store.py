@@ -3,7 +3,8 @@
 S3 credentials come from the job's environment under the variable names the store config gives
 (never from the spec). Objects carry their sha256 in metadata, so an upload that finds the same
 object already there skips it; a large file goes up in parts and an interrupted multipart upload
-is resumed from the parts the server already holds (each part checked by its MD5 ETag).
+of the same content is resumed from the parts the server already holds (each part checked by its
+MD5 ETag).
 """
 
 import hashlib
@@ -28,6 +29,11 @@ def sha256_file(path: str) -> str:
 def _s3_parts(uri: str) -> tuple:
     parsed = urlparse(uri)
     return parsed.netloc, parsed.path.lstrip("/")
+
+
+def _not_found(err: Exception) -> bool:
+    # botocore's ClientError, told apart without importing botocore (file stores never load it).
+    return type(err).__name__ == "ClientError" and "404" in str(err)
 
 
 def _file_path(uri: str) -> str:
@@ -75,7 +81,7 @@ class Store:
         except FileNotFoundError:
             raise DrillError("invalid-input", f"{what or uri}: {uri} does not exist")
         except Exception as err:
-            if type(err).__name__ == "ClientError" and "404" in str(err):
+            if _not_found(err):
                 raise DrillError("invalid-input", f"{what or uri}: {uri} does not exist")
             raise
         if sha256 is not None:
@@ -131,20 +137,37 @@ class Store:
             self.put_file(path, uri)
 
     def _multipart(self, path: str, bucket: str, key: str, sha: str) -> None:
-        """A resumable multipart upload: parts already on the server with the right MD5 are kept."""
+        """A resumable multipart upload. S3 does not show an unfinished upload's metadata, so a
+        marker object `<key>.multipart.json` names the upload and the sha256 it is for: only an
+        upload of the same content is resumed (its parts with the right MD5 kept), since the
+        object takes its sha256 metadata from the upload's start. Unfinished uploads of other
+        content to this key are aborted: nobody will complete them, the key now gets this file."""
         s3 = self.s3
+        marker = f"{key}.multipart.json"
         pending = [
-            u
+            u["UploadId"]
             for u in s3.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", [])
             if u["Key"] == key
         ]
-        upload_id = pending[0]["UploadId"] if pending else s3.create_multipart_upload(
-            Bucket=bucket, Key=key, Metadata={"sha256": sha}
-        )["UploadId"]
-        have = {}
+        upload_id = None
         if pending:
+            try:
+                mine = json.loads(s3.get_object(Bucket=bucket, Key=marker)["Body"].read())
+            except Exception:  # noqa: BLE001 - no marker: none of these uploads is known to be ours
+                mine = {}
+            if mine.get("sha256") == sha and mine.get("uploadId") in pending:
+                upload_id = mine["uploadId"]
+        for stale in pending:
+            if stale != upload_id:
+                s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=stale)
+        have = {}
+        if upload_id is None:
+            upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key, Metadata={"sha256": sha})["UploadId"]
+            s3.put_object(Bucket=bucket, Key=marker, Body=json.dumps({"sha256": sha, "uploadId": upload_id}).encode())
+        else:
             for page in s3.get_paginator("list_parts").paginate(Bucket=bucket, Key=key, UploadId=upload_id):
                 have.update({p["PartNumber"]: p["ETag"].strip('"') for p in page.get("Parts", [])})
+            print(f"[drill] resuming the upload of {key}: {len(have)} parts already there", flush=True)
         parts = []
         with open(path, "rb") as f:
             number = 1
@@ -157,6 +180,7 @@ class Store:
                 parts.append({"PartNumber": number, "ETag": f'"{etag}"'})
                 number += 1
         s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
+        s3.delete_object(Bucket=bucket, Key=marker)
 
     # -- weight folders ---------------------------------------------------------------------
 
@@ -175,8 +199,25 @@ class Store:
         self.put_json(uri + MANIFEST, manifest)
         return manifest
 
-    def get_folder(self, uri: str, dest: str, what: str) -> None:
-        """Downloads a folder written by put_folder, checking every file's sha256."""
-        manifest = json.loads(self.read_text(uri + MANIFEST, what=what))
+    def get_folder(self, uri: str, dest: str, what: str, manifest_text: str | None = None) -> None:
+        """Downloads a folder written by put_folder, checking every file's sha256; files already in
+        `dest` with the right sha256 are not downloaded again. `manifest_text`: the manifest as
+        the caller already read it (the files must be the ones it names)."""
+        manifest = json.loads(manifest_text if manifest_text is not None else self.read_text(uri + MANIFEST, what=what))
         for rel, meta in manifest["files"].items():
-            self.get_file(uri + rel, os.path.join(dest, rel), meta["sha256"], what)
+            path = os.path.join(dest, rel)
+            # A file that an interrupted download already got (get_file writes atomically) is kept.
+            if not (os.path.isfile(path) and sha256_file(path) == meta["sha256"]):
+                self.get_file(uri + rel, path, meta["sha256"], what)
+
+    def exists(self, uri: str) -> bool:
+        if uri.startswith("s3://"):
+            bucket, key = _s3_parts(uri)
+            try:
+                self.s3.head_object(Bucket=bucket, Key=key)
+            except Exception as err:
+                if _not_found(err):
+                    return False
+                raise
+            return True
+        return os.path.exists(_file_path(uri))
