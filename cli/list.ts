@@ -1,4 +1,7 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import { requiredTsToDate } from '@temporalio/common/lib/time.js';
+import { temporal } from '@temporalio/proto';
 import { searchAttributes } from '../workflows/contract.js';
 import { quote } from './run-status.js';
 
@@ -30,13 +33,47 @@ export function listQuery(f: ListFilters): string {
   return terms.join(' AND ');
 }
 
+interface Execution {
+  workflowId: string;
+  state: string;
+  startTime: Date;
+  searchAttributes: ReturnType<typeof decodeTypedSearchAttributes>;
+}
+
+const STATUS = temporal.api.enums.v1.WorkflowExecutionStatus;
+
+/**
+ * The visibility records, read without decoding memos: `client.workflow.list` decodes each memo
+ * with the client's codec, so one run encrypted under a key this user lacks would fail the whole
+ * list. The list needs only search attributes, which are never encrypted.
+ */
+async function* executions(client: Client, query: string): AsyncGenerator<Execution> {
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      nextPageToken,
+    });
+    for (const raw of page.executions) {
+      yield {
+        workflowId: raw.execution!.workflowId!,
+        state: (STATUS[raw.status!] ?? 'UNSPECIFIED').replace('WORKFLOW_EXECUTION_STATUS_', ''),
+        startTime: requiredTsToDate(raw.startTime, 'startTime'),
+        searchAttributes: decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields),
+      };
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+}
+
 /**
  * The training runs, newest first. Each round of a run is its own execution under the run's ID;
  * a run is shown by its newest execution, started at its first.
  */
 export async function listRuns(client: Client, f: ListFilters, limit: number): Promise<RunRow[]> {
-  const byId = new Map<string, WorkflowExecutionInfo[]>();
-  for await (const w of client.workflow.list({ query: listQuery(f) })) {
+  const byId = new Map<string, Execution[]>();
+  for await (const w of executions(client, listQuery(f))) {
     byId.set(w.workflowId, [...(byId.get(w.workflowId) ?? []), w]);
   }
   const rows: RunRow[] = [];
@@ -44,12 +81,12 @@ export async function listRuns(client: Client, f: ListFilters, limit: number): P
     runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
     const latest = runs.at(-1)!;
     // Only an earlier round matched the filters: the run is no longer where they ask.
-    if (latest.status.name === 'CONTINUED_AS_NEW') continue;
-    if (f.state !== undefined && latest.status.name !== f.state.toUpperCase().replace(/[ -]/g, '_')) continue;
-    const sa = latest.typedSearchAttributes;
+    if (latest.state === 'CONTINUED_AS_NEW') continue;
+    if (f.state !== undefined && latest.state !== f.state.toUpperCase().replace(/[ -]/g, '_')) continue;
+    const sa = latest.searchAttributes;
     rows.push({
       runId,
-      state: latest.status.name,
+      state: latest.state,
       stage: sa.get(searchAttributes.stage) ?? '-',
       round: sa.get(searchAttributes.round),
       model: sa.get(searchAttributes.model) ?? '-',

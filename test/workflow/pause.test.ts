@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { Client } from '@temporalio/client';
+import { listRuns } from '../../cli/list.js';
 import { startRun } from '../../cli/run.js';
 import { pauseSignal, resumeSignal, statusQuery, type RunStatus } from '../../workflows/contract.js';
 import { newCodecKeyEntry } from '../../workers/codec.js';
@@ -59,6 +61,11 @@ void it('pauses between stages, resumes where it stopped, and keeps API keys, S3
   const done = (await handle.result()) as RunStatus;
   assert.equal(done.phase, 'completed');
   assert.ok(done.stages.length > held);
+
+  // A user without this run's codec key still lists every run (the memo stays unread).
+  const keyless = new Client({ connection: h.client.connection, namespace: h.client.options.namespace });
+  const listed = (await listRuns(keyless, {}, 10_000)).find((r) => r.runId === config.runId);
+  assert.equal(listed?.state, 'COMPLETED', 'a client without the codec key lists the encrypted run');
 
   const parent = await decodedHistoryText(h, config.runId);
   for (const name of ['DRILL_TEST_API_KEY', 'DRILL_TEST_S3_SECRET'])
