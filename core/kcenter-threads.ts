@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { kCenterKernel, type KCenterKernel } from './kcenter-kernel.js';
+import { kCenterKernel } from './kcenter-kernel.js';
 
 /**
  * A team of threads that runs the KCenterGreedy kernel (core/kcenter-kernel.ts) over disjoint
@@ -28,9 +28,10 @@ const OP = 2;
 const ARG = 3;
 const FAILED = 4;
 const RESULT = 5;
-const NORMS = 1;
-const PICK = 2;
-const STOP = 3;
+const TOUCH = 1;
+const NORMS = 2;
+const PICK = 3;
+const STOP = 4;
 
 /**
  * The worker's whole program. A plain CommonJS script evaluated by the Worker (`eval: true`, no
@@ -40,6 +41,7 @@ const STOP = 3;
 const THREAD = `
 const { workerData: w } = require('node:worker_threads');
 const ctl = new Int32Array(w.control);
+const rowBytes = w.d * 4;
 let kernel, failure;
 try {
   kernel = new WebAssembly.Instance(w.module, { env: { memory: w.memory } }).exports;
@@ -53,7 +55,8 @@ for (let seen = 0; ; ) {
   if (op === ${STOP}) break;
   try {
     if (failure) throw failure;
-    if (op === ${NORMS}) kernel.norms(w.start, w.end, w.d, w.data, w.norms);
+    if (op === ${TOUCH}) kernel.touch(w.data + w.start * rowBytes, w.data + w.end * rowBytes);
+    else if (op === ${NORMS}) kernel.norms(w.start, w.end, w.d, w.data, w.norms);
     else ctl[${RESULT} + w.index] = kernel.pick(w.start, w.end, w.d, w.data, w.norms, w.min, Atomics.load(ctl, ${ARG}));
   } catch (e) {
     w.port.postMessage(String((e && e.stack) || e));
@@ -65,6 +68,11 @@ for (let seen = 0; ; ) {
 `;
 
 export interface KernelTeam {
+  /**
+   * Fills the memory through `write(start, end)` (rows start ≤ i < end), the caller's range
+   * first while the worker threads fault in the pages of theirs, then the rest.
+   */
+  fill(write: (start: number, end: number) => void): Promise<void>;
   /** ‖x_i‖² of every row into norms. */
   norms(): void;
   /** One pick's pass with row c as the newest centre: each range's farthest row (−1: all picked). */
@@ -81,13 +89,13 @@ export function rowRanges(n: number, threads: number): [number, number][] {
   ]);
 }
 
-/** Starts `threads − 1` worker threads over `memory` and resolves once they all run. */
-export async function startKernelTeam(
+/** Starts `threads − 1` worker threads over `memory`; `fill` first, then the other steps. */
+export function startKernelTeam(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
   layout: KernelLayout,
   threads: number,
-): Promise<KernelTeam> {
+): KernelTeam {
   const ranges = rowRanges(layout.n, threads);
   const ctl = new Int32Array(new SharedArrayBuffer((RESULT + threads) * 4));
   // a thread's error message comes back on its own port, read synchronously by the caller
@@ -101,14 +109,10 @@ export async function startKernelTeam(
       transferList: [port],
     });
   });
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    step(STOP, 0);
-    errors.forEach((e) => e.port1.close());
-    await Promise.all(workers.map((w) => w.terminate()));
-  };
+  // a thread that cannot start emits 'error' instead of 'online', and once() rejects with it;
+  // after that every failure is caught in the thread and reported through the control array
+  const online = Promise.all(workers.map((w) => once(w, 'online')));
+  online.catch(() => {}); // observed by fill(); a close() before that must not leave it unhandled
   const step = (op: number, arg: number) => {
     Atomics.store(ctl, OP, op);
     Atomics.store(ctl, ARG, arg);
@@ -123,18 +127,18 @@ export async function startKernelTeam(
       throw new Error(`kCenterGreedy: a kernel thread failed: ${messages.filter(Boolean).join('; ')}`);
     }
   };
-  try {
-    // a thread that cannot start emits 'error' instead of 'online', and once() rejects with it;
-    // after that every failure is caught in the thread and reported through the control array
-    await Promise.all(workers.map((w) => once(w, 'online')));
-  } catch (e) {
-    await close();
-    throw e;
-  }
-  const own: KCenterKernel = kCenterKernel(module, memory);
+  let closed = false;
+  const own = kCenterKernel(module, memory);
   const [start, end] = ranges[0] as [number, number];
-  const { d, data, norms, min } = layout;
+  const { n, d, data, norms, min } = layout;
   return {
+    async fill(write) {
+      step(TOUCH, 0);
+      write(start, end);
+      await online;
+      finish();
+      write(end, n);
+    },
     norms() {
       step(NORMS, 0);
       own.norms(start, end, d, data, norms);
@@ -146,6 +150,12 @@ export async function startKernelTeam(
       finish();
       return Array.from(ctl.subarray(RESULT));
     },
-    close,
+    async close() {
+      if (closed) return;
+      closed = true;
+      step(STOP, 0);
+      errors.forEach((e) => e.port1.close());
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
   };
 }

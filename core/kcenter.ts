@@ -74,10 +74,12 @@ export async function kCenterGreedy(
   if (pages > MAX_PAGES)
     throw new Error(`kCenterGreedy: ${n} vectors of dimension ${dim} exceed the kernel's 4 GiB memory`);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const team = await startKernelTeam(await kCenterModule(), memory, { n, d: dim, data, norms, min }, threads);
+  const team = startKernelTeam(await kCenterModule(), memory, { n, d: dim, data, norms, min }, threads);
   try {
     const heap = new Float32Array(memory.buffer);
-    vectors.forEach((v, i) => heap.set(v, i * dim));
+    await team.fill((start, end) => {
+      for (let i = start; i < end; i++) heap.set(vectors[i] as Vector, i * dim);
+    });
     team.norms();
     heap.fill(Infinity, min / 4, min / 4 + n);
 
