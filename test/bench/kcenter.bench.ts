@@ -5,6 +5,10 @@
  * median time of each, the median of the pairs' ratios ours / numpy (target ≤ 1.0), every pair's
  * ratio, and how many picks agree in every pair.
  *
+ * Ours runs on every core unless BENCH_THREADS says how many threads; numpy on what OpenBLAS
+ * takes (OPENBLAS_NUM_THREADS). Ours times packing the rows into the kernel's memory, numpy's time
+ * starts with its matrix already read: ours does at least the work numpy does.
+ *
  * Run: npm run bench:kcenter [-- n d k reps]   (default 100000 384 100 5; installs numpy into .venv first)
  */
 import { execFileSync } from 'node:child_process';
