@@ -5,10 +5,15 @@
  * median time of each, the median of the pairs' ratios ours / numpy (target ≤ 1.0), every pair's
  * ratio, and how many picks agree in every pair.
  *
+ * Ours runs on every core unless BENCH_THREADS says how many threads; numpy on what OpenBLAS
+ * takes (OPENBLAS_NUM_THREADS). Ours times packing the rows into the kernel's memory, numpy's time
+ * starts with its matrix already read: ours does at least the work numpy does.
+ *
  * Run: npm run bench:kcenter [-- n d k reps]   (default 100000 384 100 5; installs numpy into .venv first)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { kCenterGreedy } from '../../core/kcenter.js';
@@ -55,6 +60,8 @@ async function main(): Promise<void> {
   writeFileSync(matrix, flat);
 
   const python = process.env.BENCH_PYTHON ?? '.venv/bin/python';
+  // BENCH_THREADS=1 with OPENBLAS_NUM_THREADS=1 compares one core with one core
+  const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
   const numpy = () =>
     JSON.parse(
       execFileSync(
@@ -65,7 +72,7 @@ async function main(): Promise<void> {
     ) as { seconds: number; picked: number[] };
   const ours = async () => {
     const start = performance.now();
-    const picked = await kCenterGreedy(rows, k, first);
+    const picked = await kCenterGreedy(rows, k, first, { threads });
     return { seconds: (performance.now() - start) / 1000, picked };
   };
 
@@ -100,7 +107,9 @@ async function main(): Promise<void> {
       ratio: Number(median(pairs.map((p) => p.ours / p.numpy)).toFixed(2)),
       ratios: pairs.map((p) => Number((p.ours / p.numpy).toFixed(2))),
       picksAgree: agree,
+      oursThreads: threads ?? 'default',
       numpyThreads: process.env.OPENBLAS_NUM_THREADS ?? process.env.OMP_NUM_THREADS ?? 'default',
+      load: loadavg().map((l) => Number(l.toFixed(2))),
     }),
   );
 }

@@ -59,7 +59,31 @@ describe('kCenterGreedy', () => {
     const rng = createRng(5);
     for (const dim of [3, 8, 13, 37]) {
       const pts = Array.from({ length: 300 }, () => Array.from({ length: dim }, () => rng.next() * 4 - 2));
-      assert.deepEqual(await kCenterGreedy(pts, 25, 7), plain(pts, 25, 7), `dim ${dim}`);
+      const expected = plain(pts, 25, 7);
+      // one thread, and the rows split across threads (7 does not divide 300; each thread costs a
+      // worker start, so once)
+      for (const threads of dim === 37 ? [1, 2, 7] : [1, 2])
+        assert.deepEqual(
+          await kCenterGreedy(pts, 25, 7, { threads }),
+          expected,
+          `dim ${dim}, ${threads} threads`,
+        );
     }
+  });
+
+  it('splits the rows across threads and still breaks ties towards the lowest index', async () => {
+    // points 0, −3, 3, 0.5; with 2 threads rows 0–1 and 2–3 are separate ranges.
+    // From 0: −3 and 3 are both 9 away, one in each range → the lower index, 1. Then 3 keeps 9,
+    // 0.5 keeps 0.25 → index 2, found by the second range.
+    const pts = [[0], [-3], [3], [0.5]];
+    for (const threads of [2, 4]) assert.deepEqual(await kCenterGreedy(pts, 3, 0, { threads }), [0, 1, 2]);
+    // from 0.5: 0 is 0.25, −3 is 12.25, 3 is 6.25 away → 1; then 3 keeps 6.25 (36 from −3) → 2
+    assert.deepEqual(await kCenterGreedy(pts, 3, 3, { threads: 2 }), [3, 1, 2]);
+    // more threads than points: one point each
+    assert.deepEqual(await kCenterGreedy(pts, 3, 3, { threads: 9 }), [3, 1, 2]);
+    await assert.rejects(
+      kCenterGreedy(pts, 2, 0, { threads: 0 }),
+      /threads must be a positive integer, got 0/,
+    );
   });
 });
