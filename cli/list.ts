@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { requiredTsToDate } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { searchAttributes } from '../workflows/contract.js';
 import { quote } from './run-status.js';
 
@@ -40,7 +40,7 @@ interface Execution {
   searchAttributes: ReturnType<typeof decodeTypedSearchAttributes>;
 }
 
-const STATUS = temporal.api.enums.v1.WorkflowExecutionStatus;
+const STATUS = proto.temporal.api.enums.v1.WorkflowExecutionStatus;
 
 /**
  * The visibility records, read without decoding memos: `client.workflow.list` decodes each memo
