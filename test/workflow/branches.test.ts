@@ -403,30 +403,21 @@ void describe('training loop branches with mocked activities', () => {
       // base: evaluation.base, stopped before rl. R: evaluation.rl, synthesis, exam, stopped
       // before gold. S: evaluation.sft and dpo-1's rollouts, stopped by dpo-1 before its job. A:
       // evaluation.augmented-rl, then (carried into round 1) synthesis and exam.
+      // Each checkpoint: started once, stopped once, then (no server up) the job that supersedes it.
+      const served = (checkpoint: string, thenTrain?: string) => [
+        `start ${checkpoint}`,
+        `stop ${checkpoint}`,
+        ...(thenTrain ? [`train ${thenTrain} ()`] : []),
+      ];
       assert.deepEqual(serving, [
-        'start sim-base',
-        'stop sim-base',
-        'train rl ()',
-        `start ${r}`,
-        `stop ${r}`,
-        'train sft ()',
-        `start ${s}`,
-        `stop ${s}`,
-        'train dpo ()',
-        `start ${d}`,
-        `stop ${d}`,
-        'train rl ()',
-        `start ${a}`,
-        `stop ${a}`,
-        'train sft ()',
-        `start ${s1}`,
-        `stop ${s1}`,
-        'train dpo ()',
-        `start ${d1}`,
-        `stop ${d1}`,
-        'train rl ()',
-        `start ${a1}`,
-        `stop ${a1}`,
+        ...served('sim-base', 'rl'),
+        ...served(r, 'sft'),
+        ...served(s, 'dpo'),
+        ...served(d, 'rl'),
+        ...served(a, 'sft'),
+        ...served(s1, 'dpo'),
+        ...served(d1, 'rl'),
+        ...served(a1),
       ]);
       // Every student batch went to the server of the checkpoint it asked for.
       const student = calls.filter((c) => c.role === 'student');
