@@ -4,6 +4,7 @@ import type { ArtifactRef } from '../schemas/artifact.js';
 import type { RunStatus, StageRecord } from '../contract/records.js';
 import type { RunConfigInput } from '../schemas/config.js';
 import type { Checkpoint } from '../schemas/records.js';
+import type { HeldServer } from './stage-context.js';
 
 /**
  * What clients, tests and workers share with the training loop: its input, state, status query,
@@ -47,6 +48,8 @@ export interface LoopState {
   history?: ArtifactRef;
   stages: StageRecord[];
   funnel: Record<string, Record<string, number>>;
+  /** The student server kept up for `checkpoint` (jobs.serve "per-checkpoint"), if the next round asks it first. */
+  served?: HeldServer;
 }
 
 export interface TrainingLoopInput {

@@ -18,6 +18,23 @@ export interface StageContext {
    * a self-evolving run (all roles on the student) uses the current model, not the base one.
    */
   checkpoint?: string;
+  /** The student server the loop lends this stage (jobs.serve "per-checkpoint"), if it asks the student. */
+  server?: LentServer;
+}
+
+/** A student server kept up by the loop for one checkpoint, across the stages that ask it. */
+export interface HeldServer {
+  /** The checkpoint's name. */
+  checkpoint: string;
+  jobName: string;
+  baseURL: string;
+  /** The model name the server answers to. */
+  model: string;
+}
+
+/** A server lent to one stage; `last`: no later stage asks this checkpoint, so the stage stops it after use. */
+export interface LentServer extends HeldServer {
+  last: boolean;
 }
 
 export function stageRecord(

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  ContinueAsNew,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -33,7 +34,8 @@ import {
 } from './contract.js';
 import { orchestration, queues } from './proxies.js';
 import { addAccount, emptyAccount, type StageContext } from './stage-context.js';
-import { studentSimulated } from './serving.js';
+import { servesPerCheckpoint, studentSimulated } from './serving.js';
+import { studentServers, type StudentServers } from './student-servers.js';
 import { STAGE_WORKFLOWS, type StageInput, type StageOutput } from './stage-table.js';
 
 function parseConfig(input: TrainingLoopInput['config']): RunConfig {
@@ -53,6 +55,17 @@ function parseConfig(input: TrainingLoopInput['config']): RunConfig {
  * history stays short whatever the dataset size and each stage is inspectable on its own.
  */
 export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus> {
+  const cleanup: { servers?: StudentServers } = {};
+  try {
+    return await rounds(input, cleanup);
+  } catch (err) {
+    // A failed or cancelled run leaves no student server up; continue-as-new carries it on.
+    if (!(err instanceof ContinueAsNew)) await cleanup.servers?.stop();
+    throw err;
+  }
+}
+
+async function rounds(input: TrainingLoopInput, cleanup: { servers?: StudentServers }): Promise<RunStatus> {
   const config = parseConfig(input.config);
   const runId = config.runId;
   // Stage workflow IDs derive from runId, so the run must be started under that ID.
@@ -63,6 +76,11 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     );
   }
   const round = input.state?.round ?? 0;
+  // Runs recorded before the loop kept student servers let each stage serve its own (they replay).
+  const servers = (cleanup.servers =
+    servesPerCheckpoint(config) && patched('student-server-per-checkpoint')
+      ? studentServers(config, runId, input.state?.served)
+      : undefined);
   const stages: StageRecord[] = input.state?.stages ?? [];
   const funnel = input.state?.funnel ?? {};
   let phase: RunPhase = 'starting';
@@ -116,6 +134,8 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     if (paused) {
       setCurrentDetails(`paused before ${name}`);
       log.info('paused', { stage: name });
+      // A pause may last hours: no student server is kept waiting through it.
+      await servers?.stop();
       held = true;
       await condition(() => !paused);
       held = false;
@@ -125,12 +145,15 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     setCurrentDetails(`round ${round}: ${name}`);
     upsertSearchAttributes([{ key: searchAttributes.stage, value: name }]);
     const workflow: (input: StageInput<K>) => Promise<StageOutput<K>> = STAGE_WORKFLOWS[kind];
+    const server = await servers?.lend(round, name, checkpoint);
+    const ctx: StageContext = { runId, round, stage: name, config, checkpoint: checkpoint.name };
     const result = await executeChild(workflow, {
       workflowId: stageWorkflowId(runId, round, name),
       taskQueue: queues().orchestration,
-      args: [args({ runId, round, stage: name, config, checkpoint: checkpoint.name })],
+      args: [args(server ? { ...ctx, server } : ctx)],
       staticSummary: `${STAGE_KINDS[kind].summary} (round ${round})`,
     });
+    servers?.returned(server);
     stages.push(result.record);
     return result;
   }
@@ -244,9 +267,19 @@ export async function trainingLoop(input: TrainingLoopInput): Promise<RunStatus>
     log.info('round finished; continuing as new', { round, historyLength: workflowInfo().historyLength });
     return continueAsNew<typeof trainingLoop>({
       config: input.config,
-      state: { round: round + 1, checkpoint, ...data, accuracyLog, history: log0, stages, funnel },
+      state: {
+        round: round + 1,
+        checkpoint,
+        ...data,
+        accuracyLog,
+        history: log0,
+        stages,
+        funnel,
+        served: servers?.held(),
+      },
     });
   }
+  await servers?.stop();
   phase = 'completed';
   // Runs recorded before the report artifact existed complete without it (they still replay).
   if (patched('report-artifact')) {

@@ -33,8 +33,8 @@ async function answers(baseURL: string): Promise<boolean> {
 
 /**
  * Serving one checkpoint as a `serve` job through the job backend (trainers/serve.py): started
- * when a stage needs the student, stopped when the stage ends or is cancelled. The job name is
- * deterministic, so a retried start re-attaches to the server already running.
+ * when the first stage asks the checkpoint, stopped after its last (workflows/student-servers.ts).
+ * The job name is deterministic, so a retried start re-attaches to the server already running.
  */
 export function createServingActivities(deps: ActivityDeps) {
   return {
@@ -89,7 +89,10 @@ export function createServingActivities(deps: ActivityDeps) {
     async stopServing(input: { jobName: string; jobs: JobsConfig }): Promise<void> {
       const backend = deps.backendFor(input.jobs);
       const handle = await backend.find(input.jobName);
-      if (handle) await backend.cancel(handle);
+      if (!handle) return;
+      // The loop and a stage may both stop a server (a failed or cancelled stage): only once here.
+      const { state } = await backend.status(handle);
+      if (state === 'running' || state === 'pending') await backend.cancel(handle);
     },
   };
 }

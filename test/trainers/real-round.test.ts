@@ -2,9 +2,11 @@
  * One full round with the real tiny student (trainers/make_tiny_model.py): rl → weakness →
  * synthesis → exam → gold → sft → dpo → augmented-rl, each followed by evaluation. Every
  * checkpoint is trained by a TRL recipe and uploaded to the S3 store; every stage that asks the
- * student brings up a `transformers serve` job for that checkpoint; only the teacher roles are
- * on the simulator. The worker (its own process) is SIGKILLed while the SFT job runs and a new
- * one re-attaches to the same job and upload: the checkpoint is produced once.
+ * student asks a `transformers serve` job for that checkpoint, started once per checkpoint and
+ * kept across the stages that ask it; only the teacher roles are on the simulator. The worker (its
+ * own process) is SIGKILLed while the SFT job runs and a new one re-attaches to the same job and
+ * upload: the checkpoint is produced once. It is SIGKILLed again while the SFT checkpoint's server
+ * comes up: the next worker re-attaches to that serve job by its name, it does not start another.
  */
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
@@ -67,6 +69,7 @@ let jobsDir: string;
 let status: RunStatus;
 let specs: JobSpec[];
 let sftJob: string;
+let sftServer: string;
 let trainIndexes: number[];
 const workers: ChildProcess[] = [];
 
@@ -113,6 +116,16 @@ before(async () => {
   });
   workers[0]!.kill('SIGKILL');
   await new Promise((r) => workers[0]!.once('exit', r));
+  workers.push(spawnWorker(h));
+
+  // Kill it again while the SFT checkpoint's server is starting (the loop waits for it to answer).
+  sftServer = await until('the SFT checkpoint to be served', async () =>
+    (await readdir(jobsDir)).find(
+      (n) => n.includes('-r0-evaluation.sft-serve-') && existsSync(join(jobsDir, n, 'handle.json')),
+    ),
+  );
+  workers[1]!.kill('SIGKILL');
+  await new Promise((r) => workers[1]!.once('exit', r));
   workers.push(spawnWorker(h));
   status = (await handle.result()) as RunStatus;
   specs = [];
@@ -188,19 +201,42 @@ void describe('one round with the real tiny student', () => {
     }
   });
 
-  void it('each evaluation was answered by a server for that checkpoint, stopped afterwards', async () => {
+  void it('each checkpoint was served once, across the stages that ask it, and stopped', async () => {
     const backend = createLocalBackend({ workdir: jobsDir });
-    for (const s of status.stages.filter((r) => r.stage.startsWith('evaluation.'))) {
-      const serve = specs.find((j) => j.kind === 'serve' && j.name.includes(`-r0-${s.stage}-serve-`));
-      assert.ok(serve, `a serve job for ${s.stage}`);
-      assert.equal(serve.base.name, s.checkpoint);
+    const serves = specs.filter((j) => j.kind === 'serve');
+    const submitted = (await readFile(join(jobsDir, 'submissions.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[1]!);
+    // Checkpoints asked: base (evaluation), RL (evaluation, synthesis, exam), SFT (evaluation,
+    // DPO rollouts), DPO (evaluation), augmented RL (evaluation).
+    const asked = status.stages.filter((r) => r.stage.startsWith('evaluation.')).map((r) => r.checkpoint);
+    assert.deepEqual(
+      serves.map((j) => j.base.name).sort(),
+      [...new Set(asked)].sort(),
+      'one serve job per checkpoint',
+    );
+    for (const serve of serves) {
+      assert.equal(submitted.filter((n) => n === serve.name).length, 1, `${serve.name} was submitted once`);
       const endpoint = await s3Json(`${serve.outputUri}endpoint.json`);
       assert.match(String(endpoint.baseURL), /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       const handle = await backend.find(serve.name);
       assert.equal((await backend.status(handle!)).state, 'cancelled', `${serve.name} was stopped`);
-      assert.equal(s.simulated, false);
+    }
+    const rl = serves.find((j) => j.name.includes('-r0-evaluation.rl-serve-'));
+    assert.ok(rl, 'the RL checkpoint was brought up for its evaluation and kept for synthesis and exam');
+    // The server starting when its worker was killed is the one that served the SFT checkpoint.
+    assert.ok(
+      serves.some((j) => j.name === sftServer),
+      `${sftServer} served (have ${serves.map((j) => j.name).join(', ')})`,
+    );
+    for (const s of status.stages.filter((r) => r.stage.startsWith('evaluation.'))) {
+      assert.equal(s.simulated, false, s.stage);
       const student = s.llm!.lanes.filter((l) => l.role === 'student');
-      assert.ok(student.length > 0 && student.every((l) => !l.simulated && l.requests > 0));
+      assert.ok(
+        student.length > 0 && student.every((l) => !l.simulated && l.requests > 0),
+        `${s.stage}: the real student answered`,
+      );
     }
   });
 

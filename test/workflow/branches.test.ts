@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
@@ -9,6 +11,7 @@ import type { LlmStepName } from '../../activities/stages/registry.js';
 import { demoConfig, type DemoSetup } from '../../cli/demo-config.js';
 import { taskQueues } from '../../contract/queues.js';
 import type { StageRecord } from '../../contract/records.js';
+import { roundStages } from '../../core/serving-plan.js';
 import { emptyUsage } from '../../core/usage.js';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { RunConfig, type RunConfigInput } from '../../schemas/config.js';
@@ -32,6 +35,8 @@ interface Script {
   solvedTooOften?: number;
   /** Lanes an LLM step renders (one per judge or committee member); 1 for steps not named. */
   lanes?: Partial<Record<LlmStepName, number>>;
+  /** Runs first in the weakness stage's activity: to fail it, or hold it while the test acts. */
+  weakness?: () => Promise<void>;
 }
 
 const ref = (name: string, count: number): ArtifactRef => ({
@@ -47,7 +52,12 @@ interface Call {
   stage: string;
   role: string;
   model?: string;
+  /** The server the batch went to, when the stage was lent one. */
+  baseURL?: string;
 }
+
+/** What the mocked serve and training jobs saw, in order: `start <checkpoint>`, `stop <checkpoint>`, `train <kind> (<servers up>)`. */
+type ServeEvent = string;
 
 /** The mocked activities of the three queues, the LLM steps they rendered and the batches they ran. */
 function mockActivities(script: Script) {
@@ -87,13 +97,16 @@ function mockActivities(script: Script) {
       cached: false,
     }),
     buildAccuracyLog: async () => ({ accuracyLog: ref('log', 1), cached: false }),
-    detectWeakness: async () => ({
-      failed: ref('failed', 4),
-      failuresByCategory: { Algebra: 4 },
-      sizeByCategory: { Algebra: 8 },
-      counts: {},
-      cached: false,
-    }),
+    detectWeakness: async () => {
+      await script.weakness?.();
+      return {
+        failed: ref('failed', 4),
+        failuresByCategory: { Algebra: 4 },
+        sizeByCategory: { Algebra: 8 },
+        counts: {},
+        cached: false,
+      };
+    },
     conceptTexts: async () => ({ texts: ref('concept-texts', 4), cached: false }),
     sampleConcepts: async () => ({ lists: ref('lists', 4), allocation: {}, counts: {}, cached: false }),
     dedupAndDecontaminate: async () => ({
@@ -131,25 +144,48 @@ function mockActivities(script: Script) {
     writeRunReport: async () => ({ report: ref('report.html', 1), configDigest: '0'.repeat(64) }),
   };
   const llm = {
-    llmCall: async (i: { stage: string; role: string; model?: string }) => {
+    llmCall: async (i: { stage: string; role: string; model?: string; endpoint: { baseURLs: string[] } }) => {
       // stage is `<runId>/r<round>/<stage>/<step>`
       const [, round, stage] = /\/r(\d+)\/([^/]+)\/[^/]+$/.exec(i.stage)!;
-      calls.push({ round: Number(round), stage: stage!, role: i.role, model: i.model });
+      const baseURL = i.endpoint.baseURLs[0]!;
+      calls.push({
+        round: Number(round),
+        stage: stage!,
+        role: i.role,
+        model: i.model,
+        ...(baseURL.startsWith('http://serve.test/') ? { baseURL } : {}),
+      });
       return { results: ref('results', 1), usage: emptyUsage(), cached: false };
     },
     embedCall: async () => ({ vectors: ref('vectors', 1), usage: emptyUsage(), cached: false }),
   };
+  const serving: ServeEvent[] = [];
+  const up = new Set<string>();
   const gpuJobs = {
-    runTrainingJob: async (i: { kind: string; base: Checkpoint }) => ({
-      jobName: `${i.base.name}-${i.kind}`,
-      checkpoint: { ...i.base, name: `${i.base.name}+${i.kind}`, parent: i.base.name, stage: i.kind },
-      checkpointRef: ref('checkpoint', 1),
-      accuracyLog: i.kind === 'rl' ? ref('log', 1) : undefined,
-      metrics: { examples: 1, steps: 1, gpuHours: 0, simulated: true },
-      cached: false,
-    }),
+    startServing: async (i: { checkpoint: Checkpoint }) => {
+      serving.push(`start ${i.checkpoint.name}`);
+      up.add(i.checkpoint.name);
+      const baseURL = `http://serve.test/${encodeURIComponent(i.checkpoint.name)}/v1`;
+      return { jobName: `serve ${i.checkpoint.name}`, baseURL, model: i.checkpoint.name };
+    },
+    // Stopping is idempotent, as on every job backend (cancelling a finished job does nothing).
+    stopServing: async (i: { jobName: string }) => {
+      const name = i.jobName.replace(/^serve /, '');
+      if (up.delete(name)) serving.push(`stop ${name}`);
+    },
+    runTrainingJob: async (i: { kind: string; base: Checkpoint }) => {
+      serving.push(`train ${i.kind} (${[...up].join(', ')})`);
+      return {
+        jobName: `${i.base.name}-${i.kind}`,
+        checkpoint: { ...i.base, name: `${i.base.name}+${i.kind}`, parent: i.base.name, stage: i.kind },
+        checkpointRef: ref('checkpoint', 1),
+        accuracyLog: i.kind === 'rl' ? ref('log', 1) : undefined,
+        metrics: { examples: 1, steps: 1, gpuHours: 0, simulated: true },
+        cached: false,
+      };
+    },
   };
-  return { steps, calls, activities: { orchestration, llm, gpuJobs } };
+  return { steps, calls, serving, up, activities: { orchestration, llm, gpuJobs } };
 }
 
 /** Neither the exam nor augmented RL: the round ends with the last DPO round. */
@@ -172,13 +208,15 @@ void describe('training loop branches with mocked activities', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** A run on fresh task queues (one round unless told); returns its stages, LLM steps and batches. */
-  async function run(
-    name: string,
-    script: Script,
-    stages: DemoSetup['stages'],
-    opts: { rounds?: number; roles?: Partial<RunConfigInput['roles']> } = {},
-  ) {
+  type RunOptions = {
+    rounds?: number;
+    roles?: Partial<RunConfigInput['roles']>;
+    /** jobs.serve "per-checkpoint": the mocked gpu-jobs queue serves each checkpoint. */
+    serve?: boolean;
+  };
+
+  /** Starts a run on fresh task queues (one round unless told) with its workers; `done` stops them. */
+  async function launch(name: string, script: Script, stages: DemoSetup['stages'], opts: RunOptions = {}) {
     const suffix = Math.random().toString(36).slice(2, 8);
     const queues = taskQueues(`test-branches-${name}-${suffix}/`);
     const input = await demoConfig({
@@ -190,7 +228,11 @@ void describe('training loop branches with mocked activities', () => {
       rounds: opts.rounds ?? 1,
       stages,
     });
-    const config = RunConfig.parse({ ...input, roles: { ...input.roles, ...opts.roles } });
+    const config = RunConfig.parse({
+      ...input,
+      roles: { ...input.roles, ...opts.roles },
+      ...(opts.serve ? { jobs: { ...input.jobs, serve: { mode: 'per-checkpoint' } } } : {}),
+    });
     const mock = mockActivities(script);
     const workers = await Promise.all(
       (['orchestration', 'llm', 'gpuJobs'] as const).map(async (q) =>
@@ -204,16 +246,27 @@ void describe('training loop branches with mocked activities', () => {
       ),
     );
     const running = workers.map((w) => w.run());
-    try {
-      const status = await env.client.workflow.execute(trainingLoop, {
-        taskQueue: queues.orchestration,
-        workflowId: config.runId,
-        args: [{ config }],
-      });
-      return { status, names: status.stages.map((s) => s.stage), steps: mock.steps, calls: mock.calls };
-    } finally {
+    const handle = await env.client.workflow.start(trainingLoop, {
+      taskQueue: queues.orchestration,
+      workflowId: config.runId,
+      args: [{ config }],
+    });
+    const done = async () => {
       workers.forEach((w) => w.shutdown());
       await Promise.all(running);
+    };
+    return { handle, mock, done };
+  }
+
+  /** A run to its end; returns its stages, LLM steps, batches and serve events. */
+  async function run(name: string, script: Script, stages: DemoSetup['stages'], opts: RunOptions = {}) {
+    const { handle, mock, done } = await launch(name, script, stages, opts);
+    try {
+      const status = await handle.result();
+      const names = status.stages.map((s) => s.stage);
+      return { status, names, steps: mock.steps, calls: mock.calls, serving: mock.serving };
+    } finally {
+      await done();
     }
   }
 
@@ -336,5 +389,98 @@ void describe('training loop branches with mocked activities', () => {
     // The base model answers nothing after the initial RL.
     const late = calls.filter((c) => c.model === 'sim-base' && c.stage !== 'evaluation.base');
     assert.deepEqual(late, []);
+  });
+
+  void describe('jobs.serve "per-checkpoint": one server per checkpoint', () => {
+    const everyStage = { dpo: { rounds: 1 }, exam: { enabled: true }, augmentedRl: { enabled: true } };
+
+    void it('starts each checkpoint once, keeps it across the stages that ask it, never through training', async () => {
+      const { status, calls, serving } = await run('serve-once', {}, everyStage, { rounds: 2, serve: true });
+      // The mocked trainer names each checkpoint after its parent.
+      const r = 'sim-base+rl';
+      const [s, d, a] = [`${r}+sft`, `${r}+sft+dpo`, `${r}+sft+dpo+rl`];
+      const [s1, d1, a1] = [`${a}+sft`, `${a}+sft+dpo`, `${a}+sft+dpo+rl`];
+      // base: evaluation.base, stopped before rl. R: evaluation.rl, synthesis, exam, stopped
+      // before gold. S: evaluation.sft and dpo-1's rollouts, stopped by dpo-1 before its job. A:
+      // evaluation.augmented-rl, then (carried into round 1) synthesis and exam.
+      // Each checkpoint: started once, stopped once, then (no server up) the job that supersedes it.
+      const served = (checkpoint: string, thenTrain?: string) => [
+        `start ${checkpoint}`,
+        `stop ${checkpoint}`,
+        ...(thenTrain ? [`train ${thenTrain} ()`] : []),
+      ];
+      assert.deepEqual(serving, [
+        ...served('sim-base', 'rl'),
+        ...served(r, 'sft'),
+        ...served(s, 'dpo'),
+        ...served(d, 'rl'),
+        ...served(a, 'sft'),
+        ...served(s1, 'dpo'),
+        ...served(d1, 'rl'),
+        ...served(a1),
+      ]);
+      // Every student batch went to the server of the checkpoint it asked for.
+      const student = calls.filter((c) => c.role === 'student');
+      assert.ok(student.length >= 14, `${student.length} student batches`);
+      for (const c of student)
+        assert.equal(
+          c.baseURL,
+          `http://serve.test/${encodeURIComponent(c.model!)}/v1`,
+          `${c.stage} ${c.model}`,
+        );
+      const examModels = calls.filter((c) => c.round === 1 && c.stage === 'exam' && c.role === 'student');
+      assert.deepEqual([...new Set(examModels.map((c) => c.model))], [a]);
+      // The plan the servers follow is the loop's own order.
+      const shape = { rounds: 2, synthesis: true, exam: true, gold: true, dpoRounds: 1, augmentedRl: true };
+      for (const round of [0, 1])
+        assert.deepEqual(
+          status.stages.filter((x) => x.round === round).map((x) => x.stage),
+          roundStages(shape, round),
+        );
+    });
+
+    void it('stops the server when a stage fails while it is up', async () => {
+      const failing = {
+        weakness: () => Promise.reject(ApplicationFailure.nonRetryable('weakness broke', 'TestFailure')),
+      };
+      const { handle, mock, done } = await launch('serve-failure', failing, everyStage, { serve: true });
+      try {
+        await assert.rejects(handle.result(), /Workflow execution failed/);
+      } finally {
+        await done();
+      }
+      const r = 'sim-base+rl';
+      assert.deepEqual(mock.serving, [
+        'start sim-base',
+        'stop sim-base',
+        'train rl ()',
+        `start ${r}`,
+        `stop ${r}`,
+      ]);
+      assert.deepEqual([...mock.up], []);
+    });
+
+    void it('stops the server when the run is cancelled while it is up', async () => {
+      let reached!: () => void;
+      const inWeakness = new Promise<void>((resolve) => (reached = resolve));
+      // The weakness stage holds (the RL checkpoint's server waits for synthesis) until cancelled.
+      const holding = {
+        weakness: async () => {
+          reached();
+          await Context.current().sleep(300_000);
+        },
+      };
+      const { handle, mock, done } = await launch('serve-cancel', holding, everyStage, { serve: true });
+      try {
+        await inWeakness;
+        assert.deepEqual([...mock.up], ['sim-base+rl'], 'the RL checkpoint is served while weakness runs');
+        await handle.cancel();
+        await assert.rejects(handle.result(), /Workflow execution cancelled/);
+      } finally {
+        await done();
+      }
+      assert.deepEqual(mock.serving.slice(-2), ['start sim-base+rl', 'stop sim-base+rl']);
+      assert.deepEqual([...mock.up], []);
+    });
   });
 });

@@ -82,7 +82,7 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
         ctx,
         'difficulty',
         answered.output,
-        { n: e.rollouts, temperature: s.rl.temperature, band: [0, 1] },
+        { n: e.rollouts, temperature: s.rl.temperature, max_tokens: s.rl.maxResponseTokens, band: [0, 1] },
         [student],
       ),
     );

@@ -86,6 +86,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
       {
         n: s.difficulty.samples,
         temperature: s.rl.temperature,
+        max_tokens: s.rl.maxResponseTokens,
         band: s.difficulty.band,
         studentAgreement: s.referenceAnswer.studentAgreement,
       },

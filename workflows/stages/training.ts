@@ -107,7 +107,11 @@ export async function dpoStage(input: {
       ctx,
       'preference-pairs',
       input.gold,
-      { n: dpo.rollouts, temperature: ctx.config.stages.rl.temperature },
+      {
+        n: dpo.rollouts,
+        temperature: ctx.config.stages.rl.temperature,
+        max_tokens: ctx.config.stages.rl.maxResponseTokens,
+      },
       [student],
     ),
   );
@@ -150,7 +154,13 @@ export async function assessStage(input: {
     `${rl.rollouts} rollouts of ${input.checkpoint.name} on ${input.trainSet.count} problems`,
   );
   const assessed = await withStudent(ctx, input.checkpoint, (student) =>
-    runLlmStep(ctx, 'assess', input.trainSet, { n: rl.rollouts, temperature: rl.temperature }, [student]),
+    runLlmStep(
+      ctx,
+      'assess',
+      input.trainSet,
+      { n: rl.rollouts, temperature: rl.temperature, max_tokens: rl.maxResponseTokens },
+      [student],
+    ),
   );
   const log = await orchestration().buildAccuracyLog({
     store: ctx.config.store,
