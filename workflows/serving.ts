@@ -48,6 +48,15 @@ export function stopServer(config: RunConfig, jobName: string): Promise<void> {
   return CancellationScope.nonCancellable(() => gpu(config).stopServing({ jobName, jobs: config.jobs }));
 }
 
+/**
+ * `n` rollouts of the student as RL samples them (stages.rl: temperature and response budget): the
+ * one setting for every stage that measures the student by its rollouts.
+ */
+export function studentRollouts(config: RunConfig, n: number) {
+  const { temperature, maxResponseTokens } = config.stages.rl;
+  return { n, temperature, max_tokens: maxResponseTokens };
+}
+
 /** Whether the student's answers come from the simulator (a fixed, simulated student endpoint). */
 export function studentSimulated(config: RunConfig): boolean {
   return !servesPerCheckpoint(config) && (config.endpoints[config.roles.student]!.simulated ?? false);

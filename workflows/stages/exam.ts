@@ -1,7 +1,7 @@
 import { patched, setCurrentDetails } from '@temporalio/workflow';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import { orchestration } from '../proxies.js';
-import { withStudent } from '../serving.js';
+import { studentRollouts, withStudent } from '../serving.js';
 import { embed, runLlmStep, stageRecord, stageTally } from '../stage-context.js';
 import { dedupInto } from './dedup.js';
 import type { SynthesisInput, SynthesisResult } from './synthesis.js';
@@ -82,7 +82,7 @@ export async function examStage(input: ExamInput): Promise<SynthesisResult> {
         ctx,
         'difficulty',
         answered.output,
-        { n: e.rollouts, temperature: s.rl.temperature, max_tokens: s.rl.maxResponseTokens, band: [0, 1] },
+        { ...studentRollouts(ctx.config, e.rollouts), band: [0, 1] },
         [student],
       ),
     );

@@ -4,7 +4,7 @@ import type { Checkpoint } from '../../schemas/records.js';
 import type { StageRecord } from '../../contract/records.js';
 import type { LlmAccount } from '../../core/usage.js';
 import { orchestration } from '../proxies.js';
-import { withStudent } from '../serving.js';
+import { studentRollouts, withStudent } from '../serving.js';
 import { dedupInto } from './dedup.js';
 import {
   embed,
@@ -84,9 +84,7 @@ export async function synthesisStage(input: SynthesisInput): Promise<SynthesisRe
       'difficulty',
       labelled.output,
       {
-        n: s.difficulty.samples,
-        temperature: s.rl.temperature,
-        max_tokens: s.rl.maxResponseTokens,
+        ...studentRollouts(ctx.config, s.difficulty.samples),
         band: s.difficulty.band,
         studentAgreement: s.referenceAnswer.studentAgreement,
       },

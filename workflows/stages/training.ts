@@ -3,7 +3,7 @@ import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import type { StageRecord } from '../../contract/records.js';
 import { gpu, orchestration } from '../proxies.js';
-import { withStudent } from '../serving.js';
+import { studentRollouts, withStudent } from '../serving.js';
 import { runLlmStep, stageRecord, type StageContext } from '../stage-context.js';
 
 /** Stages that run a GPU training job: RL (A and J), SFT (7) and one DPO round (8). */
@@ -103,17 +103,7 @@ export async function dpoStage(input: {
   const { dpo } = ctx.config.stages;
   setCurrentDetails(`${dpo.rollouts} rollouts of ${base.name} on ${input.gold.count} gold problems`);
   const pairs = await withStudent(ctx, base, (student) =>
-    runLlmStep(
-      ctx,
-      'preference-pairs',
-      input.gold,
-      {
-        n: dpo.rollouts,
-        temperature: ctx.config.stages.rl.temperature,
-        max_tokens: ctx.config.stages.rl.maxResponseTokens,
-      },
-      [student],
-    ),
+    runLlmStep(ctx, 'preference-pairs', input.gold, studentRollouts(ctx.config, dpo.rollouts), [student]),
   );
   if (pairs.output.count === 0) {
     return {
@@ -154,13 +144,7 @@ export async function assessStage(input: {
     `${rl.rollouts} rollouts of ${input.checkpoint.name} on ${input.trainSet.count} problems`,
   );
   const assessed = await withStudent(ctx, input.checkpoint, (student) =>
-    runLlmStep(
-      ctx,
-      'assess',
-      input.trainSet,
-      { n: rl.rollouts, temperature: rl.temperature, max_tokens: rl.maxResponseTokens },
-      [student],
-    ),
+    runLlmStep(ctx, 'assess', input.trainSet, studentRollouts(ctx.config, rl.rollouts), [student]),
   );
   const log = await orchestration().buildAccuracyLog({
     store: ctx.config.store,
