@@ -33,6 +33,9 @@ export function createLocalBackend(opts: {
     if (recorded) return recorded;
     const elapsedSeconds = await folders.elapsed(handle.name);
     if (alive(Number(handle.id))) return { state: 'running', elapsedSeconds };
+    // The job may have written its exit status and ended between the first read and the check.
+    const endedMeanwhile = await folders.recorded(handle.name);
+    if (endedMeanwhile) return endedMeanwhile;
     return {
       state: 'failed',
       message: 'the job process is gone without an exit status (killed or machine restarted)',
