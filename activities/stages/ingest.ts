@@ -95,7 +95,15 @@ export async function ingestProblems(
       const ids = new Set<string>();
       let unlabelled = 0;
       async function* rows() {
-        const lines = createInterface({ input: await store.openUri(uri), crlfDelay: Infinity });
+        const input = await store.openUri(uri);
+        try {
+          yield* parsed(createInterface({ input, crlfDelay: Infinity }));
+        } finally {
+          // Leaving readline's loop early (a bad row) closes neither readline nor its input.
+          input.destroy();
+        }
+      }
+      async function* parsed(lines: AsyncIterable<string>) {
         let line = 0;
         for await (const text of lines) {
           line++;

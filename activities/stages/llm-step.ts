@@ -125,6 +125,11 @@ export async function collectLanes<In, Out, P>(
       i++;
     }
   }
-  const output = await store.writeJsonl(key, kept(), def.outputSchema);
-  return { output, counts };
+  try {
+    const output = await store.writeJsonl(key, kept(), def.outputSchema);
+    return { output, counts };
+  } finally {
+    // A cursor stopped at its last line (or before, on an error) still holds its file or connection.
+    await Promise.all(cursors.map((cursor) => cursor.return?.()));
+  }
 }

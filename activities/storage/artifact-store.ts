@@ -81,9 +81,14 @@ export function createArtifactStore(backend: ByteBackend): ArtifactStore {
     async getFile(ref, localPath) {
       const hash = sha256Hasher();
       const source = await backend.openUri(ref.uri);
-      await writeFileAtomic(resolve(localPath), byteStream(hashed(source, hash)), {
-        beforeCommit: () => verifyDigest(ref, hash.digest('hex'), ref.count),
-      });
+      try {
+        await writeFileAtomic(resolve(localPath), byteStream(hashed(source, hash)), {
+          beforeCommit: () => verifyDigest(ref, hash.digest('hex'), ref.count),
+        });
+      } finally {
+        // A write that fails before reading (a bad local path) would leave an S3 response unread.
+        source.destroy();
+      }
     },
 
     openUri(uri) {

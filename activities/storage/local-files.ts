@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { access, link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { TEMP_PREFIX } from './keys.js';
@@ -68,14 +68,29 @@ export async function writeFileAtomic(
   }
 }
 
-/** Opens the file a file:// URI names; a missing file is ArtifactNotFoundError. */
+/**
+ * Opens the file a file:// URI names; a missing file is ArtifactNotFoundError. The descriptor is
+ * taken on the first read and released when the stream ends or is destroyed, so a stream nobody
+ * reads (a write that failed first, an error before the loop) holds none: an open FileHandle left
+ * to the garbage collector is a leak in a worker that runs for days, and an error in later Node.
+ */
 export async function openFileUri(uri: string): Promise<Readable> {
   const path = fileURLToPath(uri);
   try {
-    const handle = await open(path, 'r');
-    return handle.createReadStream();
+    await access(path, constants.R_OK);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) throw new ArtifactNotFoundError(`${uri}: no such file`);
     throw err;
+  }
+  return Readable.from(fileChunks(path), { objectMode: false });
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    // yield* hands an early stop (return) on to the stream's iterator, which destroys the stream.
+    yield* handle.createReadStream() as AsyncIterable<Buffer>;
+  } finally {
+    await handle.close();
   }
 }
