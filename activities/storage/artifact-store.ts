@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ArtifactRef, RecordSchemaName } from '../../schemas/artifact.js';
@@ -13,7 +12,7 @@ import {
   verifyDigest,
 } from './jsonl.js';
 import { assertKey, assertPrefix } from './keys.js';
-import { writeFileAtomic } from './local-files.js';
+import { fileChunks, writeFileAtomic } from './local-files.js';
 import { ArtifactFormatError, type ArtifactStore } from './store.js';
 
 /** What a backend (a folder, a bucket) provides: moving bytes. Keys arrive already validated. */
@@ -61,7 +60,8 @@ export function createArtifactStore(backend: ByteBackend): ArtifactStore {
     },
 
     putFile(key, localPath, schema, count) {
-      return putHashed(key, createReadStream(localPath), schema, () => count);
+      // Not fs.createReadStream: it opens at once, and a write failing before reading would keep the descriptor.
+      return putHashed(key, fileChunks(localPath), schema, () => count);
     },
 
     async *readJsonl(ref) {

@@ -85,7 +85,8 @@ export async function openFileUri(uri: string): Promise<Readable> {
   return Readable.from(fileChunks(path), { objectMode: false });
 }
 
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+/** The bytes of the file at path, opened on the first read and closed on the last or an early stop. */
+export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
     // yield* hands an early stop (return) on to the stream's iterator, which destroys the stream.

@@ -82,6 +82,16 @@ void describe('store readers release their file descriptors', () => {
     assert.deepEqual(await leftOpen(dir), []);
   });
 
+  void it('a putFile whose write fails before reading releases the local file', async () => {
+    const local = join(dir, 'weights.bin');
+    await writeFile(local, 'bytes');
+    const blocker = join(dir, 'not-a-folder');
+    await writeFile(blocker, '');
+    const blocked = createFileStore(join(blocker, 'store'));
+    await assert.rejects(blocked.putFile('a/weights.bin', local, 'Checkpoint', 1), /not-a-folder/);
+    assert.deepEqual(await leftOpen(dir), []);
+  });
+
   void it('collectLanes releases its results files, whether the lanes line up or not', async () => {
     const records = [{ n: 1 }, { n: 2 }];
     async function* input() {
