@@ -26,9 +26,9 @@ async function openUnder(dir: string): Promise<string[]> {
   return open;
 }
 
-/** The descriptors still open under dir once closes in flight have had 5 s to finish. */
+/** The descriptors still open under dir once closes in flight have had 10 s to finish (a loaded CI machine). */
 async function leftOpen(dir: string): Promise<string[]> {
-  const end = Date.now() + 5000;
+  const end = Date.now() + 10_000;
   for (;;) {
     const open = await openUnder(dir);
     if (open.length === 0 || Date.now() > end) return open;
