@@ -4,15 +4,16 @@ import lockfile from 'proper-lockfile';
 import type { JobHandle, JobStatus } from './backend.js';
 
 /**
- * The claim lock of a job name. Its holder refreshes it every few seconds, so a slow sbatch keeps
- * it; one not refreshed for STALE_LOCK_MS means the submitter died mid-submit and is taken over.
- * A waiting claimer retries for longer than that, so it always gets the lock in the end.
+ * The claim lock of a job name. Its holder refreshes it every 15 s, so a slow sbatch keeps it; one
+ * not refreshed for STALE_LOCK_MS means the submitter died mid-submit and is taken over. A claimer
+ * waits about 4 s for it (the activity does not heartbeat meanwhile, and its heartbeat timeout is
+ * 10 s at least), then fails, to be retried by Temporal like any failed attempt.
  */
 const STALE_LOCK_MS = 30_000;
 const CLAIM_LOCK = {
   realpath: false,
   stale: STALE_LOCK_MS,
-  retries: { retries: 60, minTimeout: 100, maxTimeout: 1000 },
+  retries: { retries: 10, minTimeout: 100, maxTimeout: 500 },
 } as const;
 
 export async function readIfExists(path: string): Promise<string | undefined> {
@@ -65,13 +66,18 @@ export function jobFolders(workdir: string) {
       discover: () => Promise<JobHandle | undefined> = async () => undefined,
     ): Promise<{ handle: JobHandle; attached: boolean }> {
       await mkdir(root, { recursive: true });
-      const release = await lockfile.lock(dir(name), {
-        ...CLAIM_LOCK,
-        lockfilePath: join(root, `.${name}.claim`),
-        // A lock lost while held (its refresh failed for longer than `stale`) fails this claim
-        // when it releases; the default would throw from a timer and end the worker.
-        onCompromised: () => undefined,
-      });
+      const release = await lockfile
+        .lock(dir(name), {
+          ...CLAIM_LOCK,
+          lockfilePath: join(root, `.${name}.claim`),
+          // A lock lost while held (its refresh failed for longer than `stale`) fails this claim
+          // when it releases; the default would throw from a timer and end the worker.
+          onCompromised: () => undefined,
+        })
+        .catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ELOCKED') throw err;
+          throw new Error(`job ${name} is being submitted by another attempt`);
+        });
       try {
         await mkdir(dir(name), { recursive: true });
         const existing = (await handle(name)) ?? (await discover());
