@@ -81,8 +81,10 @@ export function createKubernetesBackend(config: KubernetesBackendConfig): JobBac
       started === undefined
         ? undefined
         : Math.max(0, ((ended ? new Date(ended).getTime() : Date.now()) - started) / 1000);
-    if (job.metadata?.annotations?.[ANNOTATION_CANCELLED]) return { state: 'cancelled', elapsedSeconds };
+    // A Job that completed before the cancel suspended it keeps its outcome: its pods finished and
+    // its checkpoint is published (the rule of job-folders.ts `recorded`).
     if (condition('Complete')) return { state: 'succeeded', exitCode: 0, elapsedSeconds };
+    if (job.metadata?.annotations?.[ANNOTATION_CANCELLED]) return { state: 'cancelled', elapsedSeconds };
     if (failed) {
       // The pods tell why: a container's exit code, an OOM kill, an eviction or a lost node.
       const terminated = (await pods(job.metadata!.name!)).flatMap((p) => [

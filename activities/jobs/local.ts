@@ -72,6 +72,8 @@ export function createLocalBackend(opts: {
     },
 
     async cancel(handle: JobHandle) {
+      // A job that has ended keeps its outcome, and its pid may belong to another process by now.
+      if ((await folders.recorded(handle.name))?.exitCode !== undefined) return;
       await folders.markCancelled(handle.name);
       try {
         process.kill(-Number(handle.id), 'SIGTERM');

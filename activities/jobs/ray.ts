@@ -14,6 +14,8 @@ interface RayJob {
   start_time?: number | null;
   end_time?: number | null;
   driver_exit_code?: number | null;
+  /** The node whose agent holds the job's log; none until the job's driver has started. */
+  driver_node_id?: string | null;
 }
 
 const STATES: Record<RayJob['status'], JobStatus['state']> = {
@@ -172,7 +174,9 @@ export function createRayBackend(config: RayBackendConfig, env: NodeJS.ProcessEn
     });
     if (res.status === 200) return 'submitted';
     const { text } = res;
-    if (res.status === 400 && /already exists/i.test(text)) return 'exists';
+    // The head answers 400 when it sees the id taken itself, but 500 wrapping its agent's 400 when
+    // a concurrent submission took the id first (measured on ray 2.60.0).
+    if ((res.status === 400 || res.status === 500) && /already exists/i.test(text)) return 'exists';
     if (res.status === 400) throw new JobRefused('jobs.backend', `Ray refused job ${id}: ${text}`);
     throw new Error(`Ray Jobs API submit ${id}: HTTP ${res.status} ${text}`);
   }
@@ -210,11 +214,20 @@ export function createRayBackend(config: RayBackendConfig, env: NodeJS.ProcessEn
       }
     },
 
+    /**
+     * Only the last lines, through the State API's log endpoint: the Jobs API's `/logs` sends the
+     * whole log (a training job's grows to many MB, and heartbeats ask often) and `/logs/tail` is
+     * a websocket that follows it from its start. The endpoint needs the driver's node.
+     */
     async logs(handle, lines = 20) {
-      const res = await api(`/api/jobs/${encodeURIComponent(handle.id)}/logs`);
-      if (res.status === 404) return '';
-      const { logs } = body<{ logs: string }>(res, `logs of ${handle.id}`);
-      return logs.trimEnd().split('\n').slice(-lines).join('\n');
+      const node = (await job(handle.id))?.driver_node_id;
+      if (!node) return '';
+      const query = new URLSearchParams({ node_id: node, submission_id: handle.id, lines: String(lines) });
+      const res = await api(`/api/v0/logs/file?${query}`);
+      // The driver has a node but has not written its log yet.
+      if (res.status === 500 && /could not find a log file/i.test(res.text)) return '';
+      if (res.status !== 200) throw new Error(`Ray log of ${handle.id}: HTTP ${res.status} ${res.text}`);
+      return res.text.trimEnd();
     },
   };
 }

@@ -23,9 +23,18 @@ export interface ServedStudent extends ServeEndpoint {
   jobName: string;
 }
 
-async function answers(baseURL: string): Promise<boolean> {
+/**
+ * The endpoint answers AND lists the model its endpoint.json names. An endpoint.json left by an
+ * earlier server under this job name points at a port that another server (another checkpoint's,
+ * on a fixed `recipe.port`) may hold by now: answering alone would send this checkpoint's stages
+ * to the wrong model.
+ */
+export async function servesModel({ baseURL, model }: ServeEndpoint): Promise<boolean> {
   try {
-    return (await fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(5000) })).ok;
+    const res = await fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return false;
+    const listed = (await res.json()) as { data?: { id?: unknown }[] };
+    return Array.isArray(listed.data) && listed.data.some((m) => m.id === model);
   } catch {
     return false;
   }
@@ -80,7 +89,7 @@ export function createServingActivities(deps: ActivityDeps) {
         const text = await store.getText(keyIn(store, spec.outputUri, 'endpoint.json'));
         if (text !== undefined) {
           const endpoint = ServeEndpoint.parse(JSON.parse(text));
-          if (await answers(endpoint.baseURL)) return { ...endpoint, jobName };
+          if (await servesModel(endpoint)) return { ...endpoint, jobName };
         }
         await new Promise((r) => setTimeout(r, jobs.pollSeconds * 1000));
       }

@@ -86,9 +86,14 @@ export function createSlurmBackend(
   }
 
   async function status(handle: JobHandle): Promise<JobStatus> {
-    const recorded = await folders.recorded(handle.name);
-    if (recorded && recorded.state !== 'cancelled') return recorded;
+    const first = await folders.recorded(handle.name);
+    if (first && first.state !== 'cancelled') return first;
     const job = await scontrol(handle.id);
+    // A job Slurm sees ended (or has forgotten) wrote its exit status before it ended, perhaps
+    // after the first read: read it again, so the job's own record decides (job-folders.ts).
+    const ended = job === undefined || !['pending', 'running'].includes(STATES[job.JobState ?? ''] ?? '');
+    const recorded = ended ? ((await folders.recorded(handle.name)) ?? first) : first;
+    if (recorded && recorded.state !== 'cancelled') return recorded;
     const elapsedSeconds = await folders.elapsed(handle.name);
     if (job === undefined) {
       return (
@@ -212,6 +217,8 @@ export function createSlurmBackend(
     },
 
     async cancel(handle) {
+      // A job that has ended keeps its outcome (job-folders.ts); nothing is left to stop.
+      if ((await folders.recorded(handle.name))?.exitCode !== undefined) return;
       await folders.markCancelled(handle.name);
       await slurm('scancel', [handle.id]);
     },

@@ -154,7 +154,16 @@ export function createTrainingActivities(deps: ActivityDeps) {
             }
           }
 
-          const checkpoint = Checkpoint.parse(await readOutput(store, spec.outputUri, 'checkpoint.json'));
+          // checkpoint.json is a trainer's last write: a job that exited 0 without it did not
+          // finish (a trainer that exits 0 when stopped). Retrying would only attach to it again.
+          const published = await readOutput(store, spec.outputUri, 'checkpoint.json');
+          if (published === undefined) {
+            throw ApplicationFailure.nonRetryable(
+              `training job ${jobName} exited 0 but published no checkpoint.json under ${spec.outputUri}\n${await backend.logs(handle)}`,
+              FAILURE_TYPES.trainingJobFailed,
+            );
+          }
+          const checkpoint = Checkpoint.parse(published);
           const reported = JobMetrics.parse(await readOutput(store, spec.outputUri, 'metrics.json'));
           const accounted = gpuHours(spec, elapsedSeconds);
           // A real trainer's GPU-hours are the backend's; the simulator's are its SIMULATED figure.

@@ -105,6 +105,35 @@ export function backendConformance(name: string, setup: () => Promise<BackendHar
       assert.equal(await h.submissions(spec.name), 2);
     });
 
+    void it('submitters racing after a failed job start one new job, and all attach to it', async () => {
+      const spec = testSpec(jobName('race'));
+      const { handle } = await h.backend().submit(spec, ['sh', '-c', 'exit 3']);
+      assert.equal((await waitFor(h.backend(), handle, ['failed', 'succeeded'], 90)).state, 'failed');
+      // Four workers (fresh backends) retry the same activity at once: each sees the failed job.
+      const claims = await Promise.all(
+        [1, 2, 3, 4].map(() => h.backend().submit(spec, ['sh', '-c', 'sleep 5'])),
+      );
+      assert.equal(claims.filter((c) => !c.attached).length, 1, JSON.stringify(claims));
+      assert.equal(new Set(claims.map((c) => c.handle.id)).size, 1, JSON.stringify(claims));
+      assert.equal(await h.submissions(spec.name), 2);
+      await h.backend().cancel(claims[0]!.handle);
+    });
+
+    void it('a cancel that arrives after the job succeeded leaves it succeeded', async () => {
+      const spec = testSpec(jobName('late-cancel'));
+      const { handle } = await h.backend().submit(spec, ['true']);
+      assert.equal((await waitFor(h.backend(), handle, ['succeeded', 'failed'], 90)).state, 'succeeded');
+      // The activity was cancelled while the job was finishing: its cancel comes too late.
+      await h.backend().cancel(handle);
+      await new Promise((r) => setTimeout(r, h.settleSeconds * 1000));
+      const after = await h.backend().status(handle);
+      assert.equal(after.state, 'succeeded');
+      assert.equal(after.exitCode, 0);
+      // So the next run attaches to the finished job instead of training it again.
+      assert.equal((await h.backend().submit(spec, ['true'])).attached, true);
+      assert.equal(await h.submissions(spec.name), 1);
+    });
+
     void it('cancels a running job', async () => {
       const spec = testSpec(jobName('cancel'));
       const { handle } = await h.backend().submit(spec, ['sh', '-c', 'sleep 60']);
