@@ -54,7 +54,12 @@ export const JobMetrics = z.object({
 export type JobMetrics = z.infer<typeof JobMetrics>;
 
 /** What a `serve` job writes to `endpoint.json` once its server answers. */
-export const ServeEndpoint = z.object({ baseURL: z.url(), model: z.string().min(1) });
+export const ServeEndpoint = z.object({
+  baseURL: z.url(),
+  model: z.string().min(1),
+  /** The server stands in for the checkpoint (the simulator's serve job): its answers are SIMULATED. */
+  simulated: z.boolean().optional(),
+});
 export type ServeEndpoint = z.infer<typeof ServeEndpoint>;
 
 export const JobState = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);

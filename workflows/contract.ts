@@ -50,6 +50,8 @@ export interface LoopState {
   funnel: Record<string, Record<string, number>>;
   /** The student server kept up for `checkpoint` (jobs.serve "per-checkpoint"), if the next round asks it first. */
   served?: HeldServer;
+  /** A pause not yet resumed when the round ended: the next round holds before its first stage. */
+  paused?: true;
 }
 
 export interface TrainingLoopInput {

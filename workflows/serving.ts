@@ -22,7 +22,8 @@ export async function withStudent<T>(
   const lent = ctx.server?.checkpoint === checkpoint.name ? ctx.server : undefined;
   const served = lent ?? (await startServer(ctx, ctx.stage, checkpoint));
   try {
-    return await use({ ...studentLane(config, served.model), baseURL: served.baseURL });
+    const simulated = served.simulated ? { simulated: true } : {};
+    return await use({ ...studentLane(config, served.model), baseURL: served.baseURL, ...simulated });
   } finally {
     if (!lent || lent.last) await stopServer(config, served.jobName);
   }

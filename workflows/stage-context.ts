@@ -30,6 +30,8 @@ export interface HeldServer {
   baseURL: string;
   /** The model name the server answers to. */
   model: string;
+  /** A simulated server (ServeEndpoint.simulated): its answers are labelled SIMULATED. */
+  simulated?: boolean;
 }
 
 /** A server lent to one stage; `last`: no later stage asks this checkpoint, so the stage stops it after use. */
@@ -56,12 +58,16 @@ export interface Lane {
   model?: string;
   /** A server brought up for this stage (jobs.serve "per-checkpoint") answers instead of the endpoint's. */
   baseURL?: string;
+  /** Whether that server's answers are simulated. */
+  simulated?: boolean;
 }
 
 /** The endpoint a lane's requests go to: the configured one, or the stage's own server. */
 function laneEndpoint(config: RunConfig, lane: Lane): Endpoint {
   const endpoint = config.endpoints[lane.endpointName]!;
-  return lane.baseURL === undefined ? endpoint : { ...endpoint, baseURLs: [lane.baseURL], simulated: false };
+  return lane.baseURL === undefined
+    ? endpoint
+    : { ...endpoint, baseURLs: [lane.baseURL], simulated: lane.simulated ?? false };
 }
 
 /** The student lane: the student endpoint, asked for the current checkpoint by name. */

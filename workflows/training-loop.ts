@@ -84,7 +84,8 @@ async function rounds(input: TrainingLoopInput, cleanup: { servers?: StudentServ
   const stages: StageRecord[] = input.state?.stages ?? [];
   const funnel = input.state?.funnel ?? {};
   let phase: RunPhase = 'starting';
-  let paused = false;
+  // A pause signalled during a round's last stage outlives continue-as-new (LoopState.paused).
+  let paused = input.state?.paused ?? false;
   let held = false;
   let current: string | null = null;
   let checkpoint: Checkpoint = input.state?.checkpoint ?? {
@@ -276,6 +277,7 @@ async function rounds(input: TrainingLoopInput, cleanup: { servers?: StudentServ
         stages,
         funnel,
         served: servers?.held(),
+        ...(paused ? { paused: true as const } : {}),
       },
     });
   }

@@ -9,6 +9,11 @@
  * accuracy_log.json under the spec's outputUri. Takes DRILL_SIM_TRAIN_SECONDS (default 3) of wall
  * time, printing progress, so tests can kill it mid-job. A bad spec or input ends it with a
  * `DRILL_ERROR kind=invalid-spec|invalid-input` line on stderr and exit code 2.
+ *
+ * A `serve` spec brings a simulated checkpoint "up": the simulator already answers for every
+ * checkpoint registered with it, so the job writes endpoint.json pointing there (`recipe.baseURL`,
+ * the simulator's /v1 URL) and stays up until SIGTERM (the backend's cancel), as
+ * trainers/serve.py does for real weights.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ArtifactRef } from '../../schemas/artifact.js';
 import type { Category } from '../../schemas/config.js';
-import { JobSpec, type JobMetrics, type TrainingKind } from '../../schemas/job.js';
+import { JobSpec, type JobMetrics, type ServeEndpoint, type TrainingKind } from '../../schemas/job.js';
 import { Checkpoint, PreferencePair, Problem, SftExample } from '../../schemas/records.js';
 import { problemOfSolvePrompt } from '../../core/prompts/solve.js';
 import { createStore, type ArtifactStore } from '../../activities/storage/index.js';
@@ -127,17 +132,7 @@ async function writeOutput(store: ArtifactStore, spec: JobSpec, name: string, va
   await store.putText(keyIn(store, spec.outputUri, name), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-export async function runSimulatedTraining(
-  specPath: string,
-  home: string,
-  seconds: number,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<Checkpoint> {
-  const spec = readSpec(specPath);
-  const kind = spec.kind;
-  if (kind === 'serve') {
-    throw new BadJob('invalid-spec', 'spec.kind "serve": the simulated trainer only trains (rl, sft, dpo)');
-  }
+function simulatedStudent(spec: JobSpec, home: string) {
   const base = createModelStore(home).lookup(spec.base.name);
   if (base === undefined || base.kind !== 'student') {
     throw new BadJob(
@@ -145,13 +140,43 @@ export async function runSimulatedTraining(
       `spec.base.name "${spec.base.name}" is not a simulated student (sim-base or a trained checkpoint in ${home}/models)`,
     );
   }
-  let store: ArtifactStore;
+  return base;
+}
+
+function outputStore(spec: JobSpec, env: NodeJS.ProcessEnv): ArtifactStore {
   try {
-    store = createStore(spec.store, env);
+    const store = createStore(spec.store, env);
     keyIn(store, spec.outputUri, 'checkpoint.json');
+    return store;
   } catch (error) {
     throw new BadJob('invalid-spec', `spec.store / spec.outputUri: ${(error as Error).message}`);
   }
+}
+
+/** A serve spec: writes endpoint.json for its checkpoint; the caller keeps the job up. */
+export async function serveSimulated(spec: JobSpec, home: string, env: NodeJS.ProcessEnv): Promise<void> {
+  simulatedStudent(spec, home);
+  const parsed = z.url().safeParse(spec.recipe.baseURL);
+  if (!parsed.success)
+    throw new BadJob(
+      'invalid-spec',
+      `spec.recipe.baseURL must be the simulator's URL (jobs.serve.recipe.baseURL), got ${JSON.stringify(spec.recipe.baseURL)}`,
+    );
+  const endpoint: ServeEndpoint = { baseURL: parsed.data, model: spec.base.name, simulated: true };
+  await writeOutput(outputStore(spec, env), spec, 'endpoint.json', endpoint);
+  console.log(`[sim-trainer] SIMULATED server for ${spec.base.name} at ${endpoint.baseURL}`);
+}
+
+export async function runSimulatedTraining(
+  spec: JobSpec,
+  home: string,
+  seconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Checkpoint> {
+  const kind = spec.kind;
+  if (kind === 'serve') throw new BadJob('invalid-spec', 'spec.kind "serve" is served, not trained');
+  const base = simulatedStudent(spec, home);
+  const store = outputStore(spec, env);
   const { categories, rl } = await readTrainingRows(store, spec, kind);
   const epochs = intParam(spec, 'epochs', kind === 'dpo' ? 1 : 3);
   const rollouts = intParam(spec, 'rollouts', 8);
@@ -226,12 +251,15 @@ export async function runSimulatedTraining(
   return checkpoint;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const specPath = process.argv[2];
-  const seconds = Number(process.env.DRILL_SIM_TRAIN_SECONDS ?? 3);
-  if (specPath === undefined) {
-    console.error('usage: node --import tsx infra/simulator/trainer.ts <spec.json>');
-    process.exit(2);
+/** Runs the job a spec file describes: trains, or serves until SIGTERM. */
+async function main(specPath: string, home: string, seconds: number): Promise<void> {
+  const spec = readSpec(specPath);
+  if (spec.kind === 'serve') {
+    // SIGTERM is how a server's job ends (the loop stops it when no stage needs it): not a failure.
+    process.once('SIGTERM', () => process.exit(0));
+    await serveSimulated(spec, home, process.env);
+    setInterval(() => {}, 1 << 30);
+    return;
   }
   // A scheduler preempting a job sends SIGTERM first (Slurm, Kubernetes): the job says so, and the
   // worker submits it again; a cancel also sends SIGTERM, but the backend has marked it cancelled.
@@ -239,12 +267,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error('DRILL_ERROR kind=preempted SIGTERM before the checkpoint was written');
     process.exit(143);
   });
-  runSimulatedTraining(
-    specPath,
-    process.env.DRILL_SIM_HOME ?? '.drill/sim',
-    Number.isFinite(seconds) ? seconds : 3,
-  ).then(
-    () => process.exit(0),
+  await runSimulatedTraining(spec, home, seconds);
+  process.exit(0);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const specPath = process.argv[2];
+  const seconds = Number(process.env.DRILL_SIM_TRAIN_SECONDS ?? 3);
+  if (specPath === undefined) {
+    console.error('usage: node --import tsx infra/simulator/trainer.ts <spec.json>');
+    process.exit(2);
+  }
+  main(specPath, process.env.DRILL_SIM_HOME ?? '.drill/sim', Number.isFinite(seconds) ? seconds : 3).catch(
     (error: unknown) => {
       const kind = error instanceof BadJob ? error.kind : 'internal';
       console.error(`[sim-trainer] ${(error as Error).message}`);

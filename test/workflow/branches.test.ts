@@ -17,6 +17,7 @@ import type { ArtifactRef } from '../../schemas/artifact.js';
 import { RunConfig, type RunConfigInput } from '../../schemas/config.js';
 import type { Checkpoint } from '../../schemas/records.js';
 import { loadSettings } from '../../workers/settings.js';
+import { pauseSignal, resumeSignal, statusQuery, type RunStatus } from '../../workflows/contract.js';
 import { trainingLoop } from '../../workflows/training-loop.js';
 import { sharedBundle } from './harness.js';
 
@@ -37,6 +38,8 @@ interface Script {
   lanes?: Partial<Record<LlmStepName, number>>;
   /** Runs first in the weakness stage's activity: to fail it, or hold it while the test acts. */
   weakness?: () => Promise<void>;
+  /** Runs first in each evaluation's summary activity, with the checkpoint evaluated. */
+  evaluation?: (checkpoint: string) => Promise<void>;
 }
 
 const ref = (name: string, count: number): ArtifactRef => ({
@@ -83,19 +86,22 @@ function mockActivities(script: Script) {
       counts: {},
       cached: false,
     }),
-    summariseEvaluation: async (i: { checkpoint: string; samples: number }) => ({
-      summary: {
-        checkpoint: i.checkpoint,
-        samples: i.samples,
-        overall: { avgAtK: 0, passAtK: 0, majAtK: 0, problems: 0 },
-        byCategory: {},
-        byLevel: {},
-        byBenchmark: {},
-        simulated: true,
-      },
-      report: ref('report', 1),
-      cached: false,
-    }),
+    summariseEvaluation: async (i: { checkpoint: string; samples: number }) => {
+      await script.evaluation?.(i.checkpoint);
+      return {
+        summary: {
+          checkpoint: i.checkpoint,
+          samples: i.samples,
+          overall: { avgAtK: 0, passAtK: 0, majAtK: 0, problems: 0 },
+          byCategory: {},
+          byLevel: {},
+          byBenchmark: {},
+          simulated: true,
+        },
+        report: ref('report', 1),
+        cached: false,
+      };
+    },
     buildAccuracyLog: async () => ({ accuracyLog: ref('log', 1), cached: false }),
     detectWeakness: async () => {
       await script.weakness?.();
@@ -160,10 +166,13 @@ function mockActivities(script: Script) {
     embedCall: async () => ({ vectors: ref('vectors', 1), usage: emptyUsage(), cached: false }),
   };
   const serving: ServeEvent[] = [];
+  /** The `stage` each server was started for (`r0-synthesis`): the serve job's name comes from it. */
+  const servedFor: string[] = [];
   const up = new Set<string>();
   const gpuJobs = {
-    startServing: async (i: { checkpoint: Checkpoint }) => {
+    startServing: async (i: { checkpoint: Checkpoint; stage: string }) => {
       serving.push(`start ${i.checkpoint.name}`);
+      servedFor.push(i.stage);
       up.add(i.checkpoint.name);
       const baseURL = `http://serve.test/${encodeURIComponent(i.checkpoint.name)}/v1`;
       return { jobName: `serve ${i.checkpoint.name}`, baseURL, model: i.checkpoint.name };
@@ -185,7 +194,7 @@ function mockActivities(script: Script) {
       };
     },
   };
-  return { steps, calls, serving, up, activities: { orchestration, llm, gpuJobs } };
+  return { steps, calls, serving, servedFor, up, activities: { orchestration, llm, gpuJobs } };
 }
 
 /** Neither the exam nor augmented RL: the round ends with the last DPO round. */
@@ -457,6 +466,114 @@ void describe('training loop branches with mocked activities', () => {
         `start ${r}`,
         `stop ${r}`,
       ]);
+      assert.deepEqual([...mock.up], []);
+    });
+
+    /** A promise the test resolves: an activity that awaits it holds its stage until then. */
+    function gate() {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    }
+
+    async function untilPaused(handle: { query: (q: typeof statusQuery) => Promise<RunStatus> }) {
+      for (let i = 0; i < 600; i++) {
+        const s = await handle.query(statusQuery);
+        if (s.phase === 'paused') return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the run never reported paused');
+    }
+
+    // A user pausing for hours expects no GPU held idle: the server stops once the run holds (the
+    // stage running when the pause came finishes first), and the next stage that asks the student
+    // starts it again under its own deterministic name.
+    void it('stops the server while the run is paused and starts it again for the next stage on resume', async () => {
+      const [reached, held] = [gate(), gate()];
+      const holding = {
+        weakness: async () => {
+          reached.open();
+          await held.opened;
+        },
+      };
+      const { handle, mock, done } = await launch('serve-pause', holding, everyStage, { serve: true });
+      const r = 'sim-base+rl';
+      try {
+        await reached.opened;
+        await handle.signal(pauseSignal);
+        held.open();
+        const paused = await untilPaused(handle);
+        assert.equal(paused.stages.at(-1)!.stage, 'weakness', 'the running stage finished first');
+        assert.deepEqual([...mock.up], [], 'no server is up while the run is paused');
+        assert.deepEqual(mock.serving.slice(-2), [`start ${r}`, `stop ${r}`]);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        assert.equal((await handle.query(statusQuery)).stages.length, paused.stages.length, 'no stage ran');
+        await handle.signal(resumeSignal);
+        assert.equal((await handle.result()).phase, 'completed');
+      } finally {
+        await done();
+      }
+      // R: up for evaluation.rl, down for the pause, up again for synthesis and exam, down before SFT.
+      assert.deepEqual(mock.serving.slice(3, 8), [
+        `start ${r}`,
+        `stop ${r}`,
+        `start ${r}`,
+        `stop ${r}`,
+        'train sft ()',
+      ]);
+      assert.deepEqual(mock.servedFor.slice(1, 3), ['r0-evaluation.rl', 'r0-synthesis']);
+      const count = (verb: string) => mock.serving.filter((e) => e.startsWith(`${verb} `)).length;
+      assert.equal(
+        count('start'),
+        6,
+        'five checkpoints (base, RL, SFT, DPO, augmented RL), RL started twice',
+      );
+      assert.equal(count('stop'), count('start'), 'every server started was stopped');
+      assert.deepEqual([...mock.up], []);
+    });
+
+    void it('a pause during the last stage of a round holds the next round, its carried server stopped', async () => {
+      // The augmented-RL checkpoint is evaluated last in round 0 and asked again by round 1's synthesis.
+      const a = 'sim-base+rl+sft+dpo+rl';
+      const [reached, held] = [gate(), gate()];
+      const holding = {
+        evaluation: async (checkpoint: string) => {
+          if (checkpoint !== a) return;
+          reached.open();
+          await held.opened;
+        },
+      };
+      const { handle, mock, done } = await launch('serve-pause-round', holding, everyStage, {
+        rounds: 2,
+        serve: true,
+      });
+      try {
+        await reached.opened;
+        await handle.signal(pauseSignal);
+        held.open();
+        const paused = await untilPaused(handle);
+        assert.equal(paused.round, 1, 'the pause outlived continue-as-new');
+        assert.equal(paused.stages.at(-1)!.stage, 'evaluation.augmented-rl');
+        assert.deepEqual([...mock.up], [], 'the server carried into round 1 is stopped while paused');
+        assert.deepEqual(mock.serving.slice(-2), [`start ${a}`, `stop ${a}`]);
+        await handle.signal(resumeSignal);
+        const status = await handle.result();
+        assert.equal(status.phase, 'completed');
+        const shape = { rounds: 2, synthesis: true, exam: true, gold: true, dpoRounds: 1, augmentedRl: true };
+        assert.deepEqual(
+          status.stages.filter((s) => s.round === 1).map((s) => s.stage),
+          roundStages(shape, 1),
+          'round 1 ran every stage once resumed',
+        );
+      } finally {
+        await done();
+      }
+      const at = mock.servedFor.indexOf('r0-evaluation.augmented-rl');
+      assert.deepEqual(mock.servedFor.slice(at, at + 2), ['r0-evaluation.augmented-rl', 'r1-synthesis']);
+      assert.equal(
+        mock.serving.filter((e) => e.startsWith('stop ')).length,
+        mock.serving.filter((e) => e.startsWith('start ')).length,
+      );
       assert.deepEqual([...mock.up], []);
     });
 

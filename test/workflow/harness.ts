@@ -167,10 +167,8 @@ export async function historyText(h: Harness, workflowId: string, runId?: string
   return textOf(history.events);
 }
 
-/** historyText after the harness's codec decoded every payload: what a reader holding the keys sees. */
-export async function decodedHistoryText(h: Harness, workflowId: string): Promise<string> {
-  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-  const codec = new AesGcmCodec(h.settings.codecKeys ? parseCodecKeys(h.settings.codecKeys) : []);
+/** Every payload in a history's events, as the server stores them. */
+export function payloadsOf(events: unknown): Payload[] {
   const payloads: Payload[] = [];
   const collect = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(collect);
@@ -179,8 +177,15 @@ export async function decodedHistoryText(h: Harness, workflowId: string): Promis
       else Object.values(v).forEach(collect);
     }
   };
-  collect(history.events);
-  return [textOf(history.events), textOf(await codec.decode(payloads))].join('\n');
+  collect(events);
+  return payloads;
+}
+
+/** historyText after the harness's codec decoded every payload: what a reader holding the keys sees. */
+export async function decodedHistoryText(h: Harness, workflowId: string): Promise<string> {
+  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+  const codec = new AesGcmCodec(h.settings.codecKeys ? parseCodecKeys(h.settings.codecKeys) : []);
+  return [textOf(history.events), textOf(await codec.decode(payloadsOf(history.events)))].join('\n');
 }
 
 function textOf(value: unknown): string {

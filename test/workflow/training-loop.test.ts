@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startRun } from '../../cli/run.js';
 import { STAGE_KINDS, stageKind } from '../../contract/stages.js';
+import { RunConfig } from '../../schemas/config.js';
+import { JobSpec } from '../../schemas/job.js';
 import { searchAttributes, trainingLoopWorkflowId, type RunStatus } from '../../workflows/contract.js';
+import { runningJobs } from '../chaos/job-faults.js';
 import { createHarness, recordHistories, type Harness } from './harness.js';
+
+/** The simulated trainer behind the recipe path (trainers' python), serve jobs included. */
+const SIM_PYTHON = fileURLToPath(new URL('../../infra/simulator/recipe-python.sh', import.meta.url));
 
 /** The simulator's student is weak in these (infra/simulator/profiles.ts BASE_SKILLS). */
 const WEAK = ['Geometry', 'Counting & Probability', 'Precalculus'];
@@ -12,12 +22,13 @@ void describe('trainingLoop on the real dev server', () => {
   let h: Harness;
   let status: RunStatus;
   let runId: string;
+  let jobsDir: string;
 
   before(async () => {
     h = await createHarness('loop');
     await h.startWorkers();
     // Without augmented RL, round 1 starts by assessing the new checkpoint: every stage type runs.
-    const config = await h.config({
+    const simulated = await h.config({
       rounds: 2,
       stages: {
         sampler: { budget: 60 },
@@ -26,6 +37,19 @@ void describe('trainingLoop on the real dev server', () => {
         augmentedRl: { enabled: false },
       },
     });
+    // Each checkpoint is served by a serve job (jobs.serve "per-checkpoint"), as on a GPU cluster:
+    // the kept histories (DRILL_RECORD_HISTORIES) then cover the loop's student servers.
+    const config = RunConfig.parse({
+      ...simulated,
+      jobs: {
+        ...simulated.jobs,
+        trainer: { kind: 'trl', python: SIM_PYTHON },
+        serve: { mode: 'per-checkpoint', gpus: 0, recipe: { baseURL: h.sim.url } },
+      },
+    });
+    const { backend } = config.jobs;
+    assert.ok(backend.kind === 'local');
+    jobsDir = backend.workdir;
     runId = config.runId;
     const handle = await startRun(h.client, config, h.settings.queuePrefix);
     status = (await handle.result()) as RunStatus;
@@ -120,6 +144,7 @@ void describe('trainingLoop on the real dev server', () => {
     const evals = status.stages.filter((s) => s.eval);
     assert.ok(evals.length >= 4);
     for (const e of evals) {
+      // The base checkpoint too: its server says it is simulated (ServeEndpoint.simulated).
       assert.equal(e.eval!.simulated, true, 'simulator figures are labelled simulated');
       assert.ok(Object.keys(e.eval!.byCategory).length >= 7);
     }
@@ -143,5 +168,27 @@ void describe('trainingLoop on the real dev server', () => {
         status.totals.llm[key],
         key,
       );
+  });
+
+  void it('serves each evaluated checkpoint once, across the stages and the round boundary, and stops every server', async () => {
+    const serve: JobSpec[] = [];
+    for (const name of await readdir(jobsDir)) {
+      const path = join(jobsDir, name, 'spec.json');
+      if (!existsSync(path)) continue;
+      const spec = JobSpec.parse(JSON.parse(await readFile(path, 'utf8')));
+      if (spec.kind === 'serve') serve.push(spec);
+    }
+    const evaluated = status.stages.filter((s) => s.eval).map((s) => s.checkpoint!);
+    assert.ok(evaluated.length >= 4, evaluated.join(', '));
+    // One server per checkpoint: later stages (synthesis, exam, DPO's rollouts) were lent it.
+    assert.deepEqual(serve.map((s) => s.base.name).sort(), [...new Set(evaluated)].sort());
+    // Round 0's last checkpoint answers round 1's assessment on the server carried across continue-as-new.
+    assert.ok(status.stages.some((s) => s.round === 1 && s.stage === 'assess'));
+    assert.deepEqual(
+      serve.filter((s) => s.name.includes('-r1-assess-')).map((s) => s.name),
+      [],
+      'no server started for round 1 assessment',
+    );
+    assert.deepEqual(await runningJobs(jobsDir), [], 'no job is left running');
   });
 });

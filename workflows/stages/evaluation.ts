@@ -20,7 +20,9 @@ export async function evaluationStage(input: {
   // (A config recorded before per-benchmark settings existed has no `benchmarks`.)
   const perBenchmark: Partial<typeof evaluation.benchmarks> = evaluation.benchmarks ?? {};
   const settings = input.benchmarks.map((b) => ({ ...evaluation, ...perBenchmark[b.name] }));
+  let servedSimulated = false;
   await withStudent(ctx, checkpoint, async (student) => {
+    servedSimulated = student.simulated ?? false;
     for (const [i, b] of input.benchmarks.entries()) {
       const e = settings[i]!;
       setCurrentDetails(
@@ -49,7 +51,7 @@ export async function evaluationStage(input: {
     checkpoint: checkpoint.name,
     // Pass@k at the smallest k every benchmark sampled; Avg@k is per problem over its own samples.
     samples: Math.min(...settings.map((e) => e.samples)),
-    simulated: checkpoint.simulated || studentSimulated(ctx.config),
+    simulated: checkpoint.simulated || studentSimulated(ctx.config) || servedSimulated,
   });
   return {
     eval: summary,
