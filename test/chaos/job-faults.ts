@@ -22,10 +22,11 @@ export const alive = (pid: number): boolean => {
 /** Jobs whose process is running and has recorded no exit status yet, in submission order. */
 export async function runningJobs(jobsDir: string): Promise<{ name: string; pid: number }[]> {
   if (!existsSync(join(jobsDir, 'submissions.log'))) return [];
+  // A line being appended (or left by a worker killed mid-append) may not have its name yet.
   const names = (await readFile(join(jobsDir, 'submissions.log'), 'utf8'))
-    .trim()
     .split('\n')
-    .map((l) => l.split(' ')[1]!);
+    .map((l) => l.split(' ')[1])
+    .filter((name): name is string => name !== undefined && name !== '');
   const running = [];
   for (const name of new Set(names)) {
     const dir = join(jobsDir, name);
