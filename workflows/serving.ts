@@ -22,8 +22,11 @@ export async function withStudent<T>(
   const lent = ctx.server?.checkpoint === checkpoint.name ? ctx.server : undefined;
   const served = lent ?? (await startServer(ctx, ctx.stage, checkpoint));
   try {
-    const simulated = served.simulated ? { simulated: true } : {};
-    return await use({ ...studentLane(config, served.model), baseURL: served.baseURL, ...simulated });
+    return await use({
+      ...studentLane(config, served.model),
+      baseURL: served.baseURL,
+      simulated: served.simulated,
+    });
   } finally {
     if (!lent || lent.last) await stopServer(config, served.jobName);
   }

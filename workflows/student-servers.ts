@@ -45,7 +45,7 @@ export function studentServers(config: RunConfig, runId: string, carried: HeldSe
           jobName: served.jobName,
           baseURL: served.baseURL,
           model: served.model,
-          ...(served.simulated ? { simulated: true } : {}),
+          simulated: served.simulated,
         };
       }
       // Never again for DPO: it trains after sampling, and stops the server before its job starts.

@@ -277,7 +277,7 @@ async function rounds(input: TrainingLoopInput, cleanup: { servers?: StudentServ
         stages,
         funnel,
         served: servers?.held(),
-        ...(paused ? { paused: true as const } : {}),
+        paused: paused || undefined,
       },
     });
   }

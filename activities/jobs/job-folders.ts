@@ -129,8 +129,14 @@ export function jobFolders(workdir: string) {
       return Math.max(0, (end - Date.parse(started.trim())) / 1000);
     },
 
-    async markCancelled(name: string): Promise<void> {
+    /**
+     * Records a cancel request; false, recording nothing, when the job has already ended: it keeps
+     * its outcome, and nothing is left to stop (its pid may belong to another process by now).
+     */
+    async markCancelled(name: string): Promise<boolean> {
+      if ((await this.recorded(name))?.exitCode !== undefined) return false;
       await writeFile(file(name, 'cancelled'), new Date().toISOString());
+      return true;
     },
 
     async logs(name: string, lines: number): Promise<string> {

@@ -72,9 +72,7 @@ export function createLocalBackend(opts: {
     },
 
     async cancel(handle: JobHandle) {
-      // A job that has ended keeps its outcome, and its pid may belong to another process by now.
-      if ((await folders.recorded(handle.name))?.exitCode !== undefined) return;
-      await folders.markCancelled(handle.name);
+      if (!(await folders.markCancelled(handle.name))) return;
       try {
         process.kill(-Number(handle.id), 'SIGTERM');
       } catch {

@@ -88,9 +88,15 @@ export function createRayBackend(config: RayBackendConfig, env: NodeJS.ProcessEn
     return JSON.parse(res.text) as T;
   }
 
+  /** Each job's driver node, once known: it never changes, and logs() needs it on every heartbeat. */
+  const driverNodes = new Map<string, string>();
+
   async function job(id: string): Promise<RayJob | undefined> {
     const res = await api(`/api/jobs/${encodeURIComponent(id)}`);
-    return res.status === 404 ? undefined : body<RayJob>(res, `job ${id}`);
+    if (res.status === 404) return undefined;
+    const found = body<RayJob>(res, `job ${id}`);
+    if (found.driver_node_id) driverNodes.set(id, found.driver_node_id);
+    return found;
   }
 
   /** The latest submission of this name, by submission number. */
@@ -220,7 +226,7 @@ export function createRayBackend(config: RayBackendConfig, env: NodeJS.ProcessEn
      * a websocket that follows it from its start. The endpoint needs the driver's node.
      */
     async logs(handle, lines = 20) {
-      const node = (await job(handle.id))?.driver_node_id;
+      const node = driverNodes.get(handle.id) ?? (await job(handle.id))?.driver_node_id;
       if (!node) return '';
       const query = new URLSearchParams({ node_id: node, submission_id: handle.id, lines: String(lines) });
       const res = await api(`/api/v0/logs/file?${query}`);

@@ -89,10 +89,9 @@ export function createSlurmBackend(
     const first = await folders.recorded(handle.name);
     if (first && first.state !== 'cancelled') return first;
     const job = await scontrol(handle.id);
-    // A job Slurm sees ended (or has forgotten) wrote its exit status before it ended, perhaps
-    // after the first read: read it again, so the job's own record decides (job-folders.ts).
-    const ended = job === undefined || !['pending', 'running'].includes(STATES[job.JobState ?? ''] ?? '');
-    const recorded = ended ? ((await folders.recorded(handle.name)) ?? first) : first;
+    // A job writes its exit status before it ends, perhaps after the first read: read it again
+    // once Slurm has answered, so the job's own record decides (job-folders.ts).
+    const recorded = (await folders.recorded(handle.name)) ?? first;
     if (recorded && recorded.state !== 'cancelled') return recorded;
     const elapsedSeconds = await folders.elapsed(handle.name);
     if (job === undefined) {
@@ -217,9 +216,7 @@ export function createSlurmBackend(
     },
 
     async cancel(handle) {
-      // A job that has ended keeps its outcome (job-folders.ts); nothing is left to stop.
-      if ((await folders.recorded(handle.name))?.exitCode !== undefined) return;
-      await folders.markCancelled(handle.name);
+      if (!(await folders.markCancelled(handle.name))) return;
       await slurm('scancel', [handle.id]);
     },
 

@@ -90,7 +90,7 @@ export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
     // yield* hands an early stop (return) on to the stream's iterator, which destroys the stream.
-    yield* handle.createReadStream() as AsyncIterable<Buffer>;
+    yield* handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>;
   } finally {
     await handle.close();
   }
